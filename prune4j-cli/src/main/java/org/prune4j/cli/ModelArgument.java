@@ -1,0 +1,42 @@
+package org.prune4j.cli;
+
+import org.prune4j.graph.Graph;
+import org.prune4j.model.Checkpoint;
+import org.prune4j.model.Model;
+import org.prune4j.train.TrainingJob;
+import org.prune4j.zoo.ModelZoo;
+import org.prune4j.zoo.ZooOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A {@code --model} value: a zoo name, a checkpoint file, or a run directory holding model.p4j. */
+final class ModelArgument {
+
+    private ModelArgument() {}
+
+    static boolean isZooName(String value) {
+        return ModelZoo.contains(value) && !Files.exists(Path.of(value));
+    }
+
+    static Path checkpointPath(String value) {
+        Path p = Path.of(value);
+        if (Files.isDirectory(p)) {
+            p = p.resolve(TrainingJob.MODEL_FILE);
+        }
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("--model '" + value + "' is neither a zoo model "
+                    + ModelZoo.architectures().stream().map(a -> a.name()).toList()
+                    + " nor an existing checkpoint or run directory");
+        }
+        return p;
+    }
+
+    static Model loadCheckpoint(String value) {
+        return Checkpoint.load(checkpointPath(value));
+    }
+
+    static Graph zooGraph(String name, ZooOptions options) {
+        return ModelZoo.build(name, options);
+    }
+}

@@ -1,0 +1,29 @@
+package org.prune4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code prune4j} command: train, evaluate and summarize models (pruning to follow). */
+@Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
+        description = "Neural-network pruning toolkit for the JVM.",
+        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class})
+public final class Prune4jCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code: 0 success, 1 failure, 2 bad arguments. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Prune4jCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean badInput = e instanceof IllegalArgumentException;
+            commandLine.getErr().println("error: " + e.getMessage());
+            if (System.getenv("PRUNE4J_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return badInput ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code prune4j} command line (picocli): train, eval, summary, zoo. */
+package org.prune4j.cli;

@@ -1,0 +1,81 @@
+package org.prune4j.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Finds a data set by name for configs and the CLI: {@code fashion-mnist} (default directory
+ * or a given one), {@code mnist} and {@code idx} (IDX files in a directory, Fashion-MNIST file
+ * names), {@code cifar10} (the binary batches in a directory), {@code synthetic} (small
+ * generated images for demos and tests).
+ */
+public final class DataSets {
+
+    public static final List<String> NAMES = List.of("fashion-mnist", "mnist", "cifar10", "synthetic");
+
+    private DataSets() {}
+
+    /** Whether a split is for training or testing. */
+    public enum Split { TRAIN, TEST }
+
+    /**
+     * @param dir the directory holding the files, or null for the data set's default
+     */
+    public static ImageDataset load(String name, Path dir, Split split) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "fashion-mnist":
+            case "mnist":
+                FashionMnist.Split s = split == Split.TRAIN ? FashionMnist.Split.TRAIN : FashionMnist.Split.TEST;
+                if (name.equalsIgnoreCase("mnist") && dir == null) {
+                    throw new IllegalArgumentException("data set 'mnist' needs a directory with its IDX files");
+                }
+                return dir == null ? FashionMnist.load(s) : FashionMnist.load(dir, s);
+            case "cifar10":
+                if (dir == null) {
+                    throw new IllegalArgumentException("data set 'cifar10' needs the directory of its binary batches");
+                }
+                return Cifar10Reader.read("cifar10-" + split.name().toLowerCase(Locale.ROOT), cifarFiles(dir, split));
+            case "synthetic":
+                return SyntheticImages.builder().setNumSamples(split == Split.TRAIN ? 2048 : 512)
+                        .setShape(1, 28, 28).setNumClasses(10).optSeed(split == Split.TRAIN ? 1 : 2).build();
+            default:
+                throw new IllegalArgumentException("unknown data set '" + name + "'; known are " + NAMES);
+        }
+    }
+
+    /** Per-channel mean and standard deviation for normalization, or null when unknown. */
+    public static float[][] normalization(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "fashion-mnist":
+                return new float[][] {FashionMnist.MEAN.clone(), FashionMnist.STD.clone()};
+            case "mnist":
+                return new float[][] {{0.1307f}, {0.3081f}};
+            case "cifar10":
+                return new float[][] {{0.4914f, 0.4822f, 0.4465f}, {0.2470f, 0.2435f, 0.2616f}};
+            default:
+                return null;
+        }
+    }
+
+    private static List<Path> cifarFiles(Path dir, Split split) {
+        List<Path> files = new ArrayList<>();
+        if (split == Split.TEST) {
+            files.add(dir.resolve("test_batch.bin"));
+            return files;
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            list.filter(p -> p.getFileName().toString().matches("data_batch_\\d+\\.bin")).sorted().forEach(files::add);
+        } catch (IOException e) {
+            throw new DatasetNotFoundException("cannot list CIFAR-10 directory " + dir + ": " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            throw new DatasetNotFoundException("no data_batch_N.bin files in CIFAR-10 directory " + dir);
+        }
+        return files;
+    }
+}

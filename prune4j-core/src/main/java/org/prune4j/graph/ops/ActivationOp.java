@@ -1,0 +1,99 @@
+package org.prune4j.graph.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+import org.prune4j.graph.NodeParameters;
+import org.prune4j.graph.Op;
+import org.prune4j.graph.OpRegistry;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** An elementwise activation function; channel counts pass through unchanged. */
+public final class ActivationOp implements Op {
+
+    public static final String TYPE = "activation";
+
+    /** The supported functions. */
+    public enum Kind {
+        RELU, RELU6, SIGMOID, HARD_SWISH, SILU;
+
+        /** Parses names such as {@code relu6} or {@code hard-swish}. */
+        public static Kind parse(String name) {
+            String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            for (Kind k : values()) {
+                if (k.name().equals(n) || k.name().replace("_", "").equals(n)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown activation '" + name
+                    + "'; known are relu, relu6, sigmoid, hard-swish, silu");
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final Kind kind;
+
+    public ActivationOp(Kind kind) {
+        this.kind = kind;
+    }
+
+    public static ActivationOp relu() {
+        return new ActivationOp(Kind.RELU);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Shape outputShape(java.util.List<Shape> inputs) {
+        return inputs.get(0);
+    }
+
+    @Override
+    public NDArray forward(java.util.List<NDArray> inputs, NodeParameters params, boolean training) {
+        NDArray x = inputs.get(0);
+        switch (kind) {
+            case RELU:
+                return Activation.relu(x);
+            case RELU6:
+                return Activation.relu6(x);
+            case SIGMOID:
+                return Activation.sigmoid(x);
+            case SILU:
+                return Activation.swish(x, 1f);
+            case HARD_SWISH:
+                // x * relu6(x + 3) / 6, as torch.nn.Hardswish
+                try (NDArray shifted = x.add(3f); NDArray gate = Activation.relu6(shifted)) {
+                    return x.mul(gate).divi(6f);
+                }
+            default:
+                throw new IllegalStateException("unhandled activation " + kind);
+        }
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return Map.of("kind", kind.label());
+    }
+
+    public static ActivationOp fromAttributes(OpRegistry.Attributes a) {
+        return new ActivationOp(Kind.parse(a.getString("kind")));
+    }
+
+    @Override
+    public String toString() {
+        return kind.label();
+    }
+}

@@ -1,0 +1,2 @@
+/** Learning-rate schedules as small plug-ins found by name. */
+package org.prune4j.train.schedule;

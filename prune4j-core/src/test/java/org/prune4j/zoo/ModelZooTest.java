@@ -1,0 +1,66 @@
+package org.prune4j.zoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.prune4j.graph.Graph;
+import org.prune4j.metrics.ModelSummary;
+import org.prune4j.model.Model;
+
+class ModelZooTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "lenet5", "vgg11", "vgg16", "resnet20", "resnet32", "resnet56", "mobilenetv2", "densenet"})
+    void everyArchitectureBuildsAndRunsForwardInBothModes(String name) {
+        Graph g = ModelZoo.build(name, ZooOptions.fashionMnist());
+        try (Model m = Model.builder().setGraph(g).optSeed(1).build();
+                NDManager step = m.manager().newSubManager()) {
+            NDArray x = step.randomNormal(new Shape(3, 1, 28, 28));
+            assertThat(m.forward(x, true).getShape()).isEqualTo(new Shape(3, 10));
+            assertThat(m.forward(x, false).getShape()).isEqualTo(new Shape(3, 10));
+        }
+        ModelSummary s = ModelSummary.of(g);
+        assertThat(s.parameters()).isPositive();
+        assertThat(s.macs()).isPositive();
+    }
+
+    @Test
+    void architecturesAdaptToInputChannelsImageSizeAndClasses() {
+        ZooOptions cifar = new ZooOptions(3, 32, 100, 0.5);
+        for (ZooArchitecture a : ModelZoo.architectures()) {
+            Graph g = a.build(cifar);
+            assertThat(g.inputShape()).isEqualTo(new Shape(3, 32, 32));
+            assertThat(g.outputShape()).as(a.name()).isEqualTo(new Shape(100));
+        }
+    }
+
+    @Test
+    void resnet20HasTheKnownParameterCount() {
+        // He et al. report 0.27 M for ResNet-20 on CIFAR-10 (option A shortcuts); projection
+        // shortcuts add 2 x (1x1 conv + BN): 16*32 + 64 + 32*64 + 128 = 2,752.
+        ModelSummary s = ModelSummary.of(ModelZoo.build("resnet20", new ZooOptions(3, 32, 10, 1)));
+        assertThat(s.parameters()).isEqualTo(269_722 + 2_752);
+    }
+
+    @Test
+    void lenet5CountsMatchAHandComputation() {
+        ModelSummary s = ModelSummary.of(ModelZoo.build("lenet5", ZooOptions.fashionMnist()));
+        long params = (6 * 25 + 6) + (16 * 6 * 25 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10);
+        long macs = 6L * 28 * 28 * 25 + 16L * 10 * 10 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10;
+        assertThat(s.parameters()).isEqualTo(params);
+        assertThat(s.macs()).isEqualTo(macs);
+    }
+
+    @Test
+    void unknownModelNamesTheKnownOnes() {
+        assertThatThrownBy(() -> ModelZoo.get("resnet19"))
+                .hasMessageContaining("resnet19").hasMessageContaining("resnet20");
+    }
+}
