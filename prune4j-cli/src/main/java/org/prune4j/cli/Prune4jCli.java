@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code prune4j} command: train, evaluate and summarize models (pruning to follow). */
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning toolkit for the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class,
+            BenchmarkCommand.class})
 public final class Prune4jCli {
 
     public static void main(String[] args) {

@@ -40,9 +40,12 @@ public final class DataSets {
                     throw new IllegalArgumentException("data set 'cifar10' needs the directory of its binary batches");
                 }
                 return Cifar10Reader.read("cifar10-" + split.name().toLowerCase(Locale.ROOT), cifarFiles(dir, split));
-            case "synthetic":
-                return SyntheticImages.builder().setNumSamples(split == Split.TRAIN ? 2048 : 512)
-                        .setShape(1, 28, 28).setNumClasses(10).optSeed(split == Split.TRAIN ? 1 : 2).build();
+            case "synthetic": {
+                // One generator for both splits: they share class prototypes, not samples.
+                ImageDataset all = SyntheticImages.builder().setNumSamples(2560).setShape(1, 28, 28)
+                        .setNumClasses(10).optSeed(1).build();
+                return split == Split.TRAIN ? all.slice(0, 2048) : all.slice(2048, 2560);
+            }
             default:
                 throw new IllegalArgumentException("unknown data set '" + name + "'; known are " + NAMES);
         }

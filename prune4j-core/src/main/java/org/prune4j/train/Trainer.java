@@ -81,6 +81,13 @@ public final class Trainer {
         return history;
     }
 
+    /** One training step outside {@link #fit} (benchmarks, custom loops); returns the loss. */
+    public double step(Batch batch) {
+        TrainingContext ctx = new TrainingContext(model, optimizer, 1, 1);
+        ctx.learningRate = schedule.rateAt(0);
+        return trainStep(batch, model.trainableParameters(), ctx)[0];
+    }
+
     private double[] trainStep(Batch batch, List<Parameter> trainable, TrainingContext ctx) {
         try (NDManager step = model.manager().newSubManager()) {
             NDList xy = batch.toNDList(step);

@@ -1,0 +1,97 @@
+package org.prune4j.cli;
+
+import org.prune4j.benchmark.MemorySoak;
+import org.prune4j.benchmark.ThroughputBenchmark;
+import org.prune4j.zoo.ZooOptions;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code prune4j benchmark throughput|memory}: measurements of the engine on a zoo model. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Measure training/inference throughput or memory over many steps.",
+        subcommands = {BenchmarkCommand.Throughput.class, BenchmarkCommand.Memory.class})
+final class BenchmarkCommand {
+
+    /** Options shared by both measurements. */
+    static final class ModelOptions {
+        @Option(names = "--model", required = true, description = "Zoo architecture.")
+        String model;
+
+        @Option(names = "--batch-size", defaultValue = "128")
+        int batchSize;
+
+        ZooOptions zoo() {
+            return ZooOptions.fashionMnist();
+        }
+    }
+
+    @Command(name = "throughput", mixinStandardHelpOptions = true,
+            description = "Images per second in training and inference on random 1x28x28 data (median of repeats).")
+    static final class Throughput implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--warmup", defaultValue = "5")
+        int warmup;
+
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps per repeat.")
+        int steps;
+
+        @Option(names = "--repeats", defaultValue = "5")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            common.applyEngineSettings();
+            var bench = new ThroughputBenchmark(ModelArgument.zooGraph(model.model, model.zoo()),
+                    model.batchSize, warmup, steps, repeats);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model.model);
+            out.put("batchSize", model.batchSize);
+            out.putAll(bench.run());
+            out.put("environment", ThroughputBenchmark.environment());
+            print(common, out);
+            return 0;
+        }
+    }
+
+    @Command(name = "memory", mixinStandardHelpOptions = true,
+            description = "Resident memory over many training steps (should stay flat).")
+    static final class Memory implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--steps", defaultValue = "5000")
+        int steps;
+
+        @Override
+        public Integer call() {
+            common.applyEngineSettings();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model.model);
+            out.putAll(MemorySoak.run(ModelArgument.zooGraph(model.model, model.zoo()), steps, model.batchSize, 20));
+            print(common, out);
+            return 0;
+        }
+    }
+
+    private static void print(CommonOptions common, Map<String, Object> out) {
+        if (common.json) {
+            System.out.println(CommonOptions.toJson(out));
+        } else {
+            out.forEach((k, v) -> System.out.println(k + ": " + v));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.prune4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+class Prune4jCliTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    @Test
+    void trainPrintsOneJsonObjectWithTestAccuracyAndSavesACheckpointThatEvalReads() throws Exception {
+        Path run = dir.resolve("run");
+        int code = Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--epochs", "2",
+                "--lr", "0.05", "--seed", "0", "--out", run.toString(), "--json");
+        assertThat(code).as(err.toString()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat((Double) result.get("testAccuracy")).isGreaterThan(0.9);
+        assertThat(result).containsKeys("summary", "history", "provenance");
+        assertThat(Files.exists(run.resolve("model.p4j"))).isTrue();
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(2);
+
+        out.reset();
+        assertThat(Prune4jCli.run("eval", "--model", run.toString(), "--data", "synthetic", "--json")).isZero();
+        Map<?, ?> eval = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat((Double) eval.get("top1")).isEqualTo((Double) result.get("testAccuracy"));
+    }
+
+    @Test
+    void summaryPrintsTotalsOfAZooModel() throws Exception {
+        assertThat(Prune4jCli.run("summary", "--model", "lenet5", "--json")).isZero();
+        Map<?, ?> s = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat(((Number) s.get("parameters")).longValue()).isEqualTo(61_706);
+    }
+
+    @Test
+    void badArgumentsExitWithTwoAndAClearMessage() {
+        assertThat(Prune4jCli.run("train", "--model", "resnet19", "--data", "synthetic")).isEqualTo(2);
+        assertThat(err.toString()).contains("resnet19").contains("resnet20");
+        err.reset();
+        assertThat(Prune4jCli.run("train", "--model", "lenet5", "--epochs", "many")).isEqualTo(2);
+        assertThat(err.toString()).contains("many");
+        err.reset();
+        assertThat(Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--schedule", "zigzag")).isEqualTo(2);
+        assertThat(err.toString()).contains("zigzag");
+        err.reset();
+        assertThat(Prune4jCli.run("eval", "--model", dir.resolve("nothing").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("nothing");
+    }
+
+    @Test
+    void aMissingDataSetSaysHowToInstallIt() {
+        int code = Prune4jCli.run("train", "--model", "lenet5", "--data-dir", dir.resolve("no-such-dir").toString());
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("apt-get install -y dataset-fashion-mnist");
+    }
+
+    private String lastLine() {
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        return lines[lines.length - 1];
+    }
+}
