@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import org.prune4j.engine.ChannelsLast;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
@@ -33,8 +34,10 @@ public final class Model implements AutoCloseable {
     private Map<String, Map<String, Parameter>> parameters;
     private int[] lastUse;
     private Provenance provenance;
+    private final boolean channelsLast;
 
     private Model(Builder b) {
+        this.channelsLast = b.channelsLast;
         this.manager = Engines.get().newBaseManager();
         this.dataType = b.dataType;
         this.provenance = b.provenance;
@@ -87,7 +90,8 @@ public final class Model implements AutoCloseable {
     public NDArray forward(NDArray input, boolean training) {
         List<Node> nodes = graph.nodes();
         Map<String, NDArray> live = new HashMap<>();
-        live.put(graph.inputName(), input);
+        NDArray x = channelsLast && input.getShape().dimension() == 4 ? ChannelsLast.convert(input) : input;
+        live.put(graph.inputName(), x);
         List<NDArray> args = new ArrayList<>(4);
         NDArray result = null;
         for (int i = 0; i < nodes.size(); i++) {
@@ -106,6 +110,9 @@ public final class Model implements AutoCloseable {
                 result = out;
             }
             releaseInputsLastUsedAt(i, node, live);
+        }
+        if (x != input) {
+            x.close();
         }
         return result;
     }
@@ -195,6 +202,15 @@ public final class Model implements AutoCloseable {
                 }
             }
         }
+        if (channelsLast) {
+            for (Map<String, Parameter> own : newParameters.values()) {
+                for (Parameter p : own.values()) {
+                    if (p.value().getShape().dimension() == 4) {
+                        p.setValue(ChannelsLast.convertDetached(p.value()));
+                    }
+                }
+            }
+        }
         this.graph = newGraph;
         this.parameters = new LinkedHashMap<>(newParameters);
         this.indexOf = new HashMap<>();
@@ -231,8 +247,18 @@ public final class Model implements AutoCloseable {
         private long seed;
         private DataType dataType = DataType.FLOAT32;
         private Provenance provenance;
+        private boolean channelsLast = !"false".equals(System.getProperty("prune4j.channelsLast"));
 
         private Builder() {}
+
+        /**
+         * Keeps 4-D weights and activations in channels-last memory (default on; set the system
+         * property {@code prune4j.channelsLast=false} to compare). Results are the same.
+         */
+        public Builder optChannelsLast(boolean channelsLast) {
+            this.channelsLast = channelsLast;
+            return this;
+        }
 
         public Builder setGraph(Graph graph) {
             this.graph = graph;
