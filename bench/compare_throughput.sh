@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Interleaved throughput comparison, prune4j vs PyTorch (same architectures, threads, batch).
+# Each round runs every configuration once; the summary gives medians over rounds and ratios,
+# so load from other processes on a shared machine hits all configurations alike.
+#   bench/compare_throughput.sh [ROUNDS] [OUT.jsonl]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+out=${2:-runs/bench/throughput.jsonl}
+mkdir -p "$(dirname "$out")"
+: > "$out"
+tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+py=/usr/bin/python3
+for round in $(seq 1 "$rounds"); do
+  for model in lenet5 resnet20; do
+    for layout in channels-last contiguous; do
+      flag=true; [[ $layout == contiguous ]] && flag=false
+      PRUNE4J_JAVA_OPTS="-Dprune4j.channelsLast=$flag" ./prune4j benchmark throughput --model "$model" \
+          --threads 2 --json 2>/dev/null \
+        | $py -c "import json,sys
+d=json.load(sys.stdin)
+for mode in ('train','infer'):
+    print(json.dumps({'round':$round,'impl':'prune4j','config':'tcmalloc+$layout','model':'$model','mode':mode,
+                      'ips':d[mode]['medianImagesPerSecond']}))" >> "$out"
+    done
+    for config in stock tcmalloc+channels-last; do
+      if [[ $config == stock ]]; then
+        $py -B bench/pytorch_throughput.py --model "$model" --json
+      else
+        LD_PRELOAD=$tcmalloc $py -B bench/pytorch_throughput.py --model "$model" --channels-last --json
+      fi | $py -c "import json,sys
+for line in sys.stdin:
+    d=json.loads(line)
+    print(json.dumps({'round':$round,'impl':'pytorch','config':'$config','model':d['model'],'mode':d['mode'],
+                      'ips':d['median_images_per_second'],'torch':d['torch_version']}))" >> "$out"
+    done
+  done
+done
+$py bench/summarize_throughput.py "$out"
