@@ -38,7 +38,7 @@ public final class MemorySoak {
             for (int epoch = 0; step < totalSteps; epoch++) {
                 for (Batch batch : loader.epoch(epoch)) {
                     if (step % every == 0) {
-                        trace.add(Map.of("step", step, "rssMiB", residentMiB()));
+                        trace.add(Map.of("step", step, "rssMiB", residentMiB(), "javaHeapCommittedMiB", heapCommittedMiB()));
                     }
                     trainer.step(batch);
                     if (++step == totalSteps) {
@@ -53,8 +53,14 @@ public final class MemorySoak {
         out.put("rssAtFirstSampleMiB", trace.get(0).get("rssMiB"));
         out.put("rssAtLastSampleMiB", trace.get(trace.size() - 1).get("rssMiB"));
         out.put("rssAtEndMiB", residentMiB());
+        out.put("javaHeapCommittedAtEndMiB", heapCommittedMiB());
         out.put("trace", trace);
         return out;
+    }
+
+    /** Memory the JVM has taken for its heap (part of RSS, but not native tensor memory). */
+    public static double heapCommittedMiB() {
+        return Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0);
     }
 
     /** VmRSS of this process from /proc (Linux), in MiB. */
