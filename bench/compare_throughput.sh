@@ -19,20 +19,24 @@ for round in $(seq 1 "$rounds"); do
           --threads 2 --json 2>/dev/null \
         | $py -c "import json,sys
 d=json.load(sys.stdin)
-for mode in ('train','infer'):
+for mode in ('train','infer','inferFoldedBatchNorm'):
     print(json.dumps({'round':$round,'impl':'prune4j','config':'tcmalloc+$layout','model':'$model','mode':mode,
                       'ips':d[mode]['medianImagesPerSecond']}))" >> "$out"
     done
-    for config in stock tcmalloc+channels-last; do
+    # Debian's torch takes libblas.so.3 from the alternatives system; LD_LIBRARY_PATH pins it:
+    # "stock" is the reference BLAS, "tuned" OpenBLAS (Debian package libopenblas0-pthread).
+    for config in stock tuned; do
       if [[ $config == stock ]]; then
-        $py -B bench/pytorch_throughput.py --model "$model" --json
+        LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas $py -B bench/pytorch_throughput.py --model "$model" --json
       else
-        LD_PRELOAD=$tcmalloc $py -B bench/pytorch_throughput.py --model "$model" --channels-last --json
+        LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread LD_PRELOAD=$tcmalloc \
+            $py -B bench/pytorch_throughput.py --model "$model" --channels-last --json
       fi | $py -c "import json,sys
 for line in sys.stdin:
     d=json.loads(line)
     print(json.dumps({'round':$round,'impl':'pytorch','config':'$config','model':d['model'],'mode':d['mode'],
-                      'ips':d['median_images_per_second'],'torch':d['torch_version']}))" >> "$out"
+                      'ips':d['median_images_per_second'],'torch':d['torch_version'],
+                      'blas':[l for l in d['loaded_libs'] if 'blas' in l]}))" >> "$out"
     done
   done
 done

@@ -32,6 +32,8 @@ public final class Model implements AutoCloseable {
     private final DataType dataType;
     private Graph graph;
     private Map<String, Map<String, Parameter>> parameters;
+    /** Node name → position, and the position of each node's last consumer (to free outputs early). */
+    private Map<String, Integer> indexOf;
     private int[] lastUse;
     private Provenance provenance;
     private final boolean channelsLast;
@@ -131,8 +133,6 @@ public final class Model implements AutoCloseable {
             }
         }
     }
-
-    private Map<String, Integer> indexOf;
 
     /** Every parameter and buffer in graph order. */
     public List<Parameter> parameters() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 import org.prune4j.model.Parameter;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class Adam extends StatefulOptimizer {
     private final double epsilon;
     private final double weightDecay;
     private final boolean decoupled;
-    private final Map<String, Long> steps = new java.util.HashMap<>();
+    private final Map<String, Long> steps = new HashMap<>();
 
     private Adam(Builder b) {
         this.beta1 = b.beta1;
