@@ -24,10 +24,10 @@ for mode in ('train','infer','inferFoldedBatchNorm'):
                       'ips':d[mode]['medianImagesPerSecond']}))" >> "$out"
     done
     # Debian's torch takes libblas.so.3 from the alternatives system; LD_LIBRARY_PATH pins it:
-    # "stock" is the reference BLAS, "tuned" OpenBLAS (Debian package libopenblas0-pthread).
+    # "stock" is the reference BLAS and LAPACK, "tuned" OpenBLAS (Debian package libopenblas0-pthread).
     for config in stock tuned; do
       if [[ $config == stock ]]; then
-        LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas $py -B bench/pytorch_throughput.py --model "$model" --json
+        LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack $py -B bench/pytorch_throughput.py --model "$model" --json
       else
         LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread LD_PRELOAD=$tcmalloc \
             $py -B bench/pytorch_throughput.py --model "$model" --channels-last --json

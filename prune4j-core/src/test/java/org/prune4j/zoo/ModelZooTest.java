@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.prune4j.graph.Graph;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
+import org.prune4j.data.Batch;
+import org.prune4j.data.DataLoader;
+import org.prune4j.data.SyntheticImages;
+import org.prune4j.train.Trainer;
+import org.prune4j.train.optim.Adam;
 
 class ModelZooTest {
 
@@ -29,6 +34,23 @@ class ModelZooTest {
         ModelSummary s = ModelSummary.of(g);
         assertThat(s.parameters()).isPositive();
         assertThat(s.macs()).isPositive();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "lenet5", "vgg11", "vgg16", "resnet20", "mobilenetv2", "densenet"})
+    void everyArchitectureTrainsItsLossDownOnAFixedBatch(String name) {
+        Batch batch = DataLoader.builder().setBatchSize(16).setDataset(SyntheticImages.builder().setNumSamples(16)
+                .setShape(1, 28, 28).setNumClasses(10).build()).build().epoch(0).iterator().next();
+        try (Model m = Model.builder().setGraph(ModelZoo.build(name, ZooOptions.fashionMnist().withWidth(0.5)))
+                .optSeed(2).build(); Adam adam = Adam.builder().build()) {
+            Trainer trainer = Trainer.builder().setModel(m).setOptimizer(adam).setSchedule(step -> 0.005).build();
+            double first = trainer.step(batch);
+            double last = first;
+            for (int i = 0; i < 15; i++) {
+                last = trainer.step(batch);
+            }
+            assertThat(last).as(name).isLessThan(first * 0.7);
+        }
     }
 
     @Test
