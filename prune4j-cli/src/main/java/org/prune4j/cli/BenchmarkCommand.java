@@ -2,6 +2,7 @@ package org.prune4j.cli;
 
 import org.prune4j.benchmark.MemorySoak;
 import org.prune4j.benchmark.ThroughputBenchmark;
+import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ final class BenchmarkCommand {
         @Override
         public Integer call() {
             common.applyEngineSettings();
-            var bench = new ThroughputBenchmark(ModelArgument.zooGraph(model.model, model.zoo()),
+            var bench = new ThroughputBenchmark(ModelZoo.build(model.model, model.zoo()),
                     model.batchSize, warmup, steps, repeats);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model);
@@ -81,7 +82,7 @@ final class BenchmarkCommand {
             common.applyEngineSettings();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model);
-            out.putAll(MemorySoak.run(ModelArgument.zooGraph(model.model, model.zoo()), steps, model.batchSize, 20));
+            out.putAll(MemorySoak.run(ModelZoo.build(model.model, model.zoo()), steps, model.batchSize, 20));
             print(common, out);
             return 0;
         }

@@ -1,7 +1,6 @@
 package org.prune4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Option;
 
@@ -30,9 +29,10 @@ final class CommonOptions {
         }
     }
 
+    /** One line of JSON (no indentation), so scripts can read the last line of output. */
     static String toJson(Map<String, Object> result) {
         try {
-            return JSON.disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
+            return JSON.writeValueAsString(result);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write result as JSON", e);
         }

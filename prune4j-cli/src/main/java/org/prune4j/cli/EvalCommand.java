@@ -1,5 +1,7 @@
 package org.prune4j.cli;
 
+import ai.djl.ndarray.types.Shape;
+
 import org.prune4j.data.DataSets;
 import org.prune4j.data.ImageDataset;
 import org.prune4j.model.Model;
@@ -38,7 +40,7 @@ final class EvalCommand implements Callable<Integer> {
         Path file = ModelArgument.checkpointPath(model);
         ImageDataset test = DataSets.load(data, dataDir, DataSets.Split.TEST);
         try (Model m = ModelArgument.loadCheckpoint(model)) {
-            if (!m.graph().inputShape().equals(new ai.djl.ndarray.types.Shape(test.channels(), test.height(), test.width()))) {
+            if (!m.graph().inputShape().equals(new Shape(test.channels(), test.height(), test.width()))) {
                 throw new IllegalArgumentException("model " + file + " expects inputs " + m.graph().inputShape()
                         + " but data set '" + data + "' has (" + test.channels() + ", " + test.height() + ", "
                         + test.width() + ")");

@@ -1,11 +1,9 @@
 package org.prune4j.cli;
 
-import org.prune4j.graph.Graph;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
 import org.prune4j.train.TrainingJob;
 import org.prune4j.zoo.ModelZoo;
-import org.prune4j.zoo.ZooOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +32,5 @@ final class ModelArgument {
 
     static Model loadCheckpoint(String value) {
         return Checkpoint.load(checkpointPath(value));
-    }
-
-    static Graph zooGraph(String name, ZooOptions options) {
-        return ModelZoo.build(name, options);
     }
 }

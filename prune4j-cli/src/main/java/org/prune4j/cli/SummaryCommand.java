@@ -3,6 +3,7 @@ package org.prune4j.cli;
 import org.prune4j.graph.Graph;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
+import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ final class SummaryCommand implements Callable<Integer> {
         common.applyEngineSettings();
         Graph graph;
         if (ModelArgument.isZooName(model)) {
-            graph = ModelArgument.zooGraph(model, new ZooOptions(inputChannels, imageSize, classes, width));
+            graph = ModelZoo.build(model, new ZooOptions(inputChannels, imageSize, classes, width));
         } else {
             try (Model m = ModelArgument.loadCheckpoint(model)) {
                 graph = m.graph();

@@ -8,6 +8,7 @@ import org.prune4j.train.TrainingJob;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.EpochLogListener;
 import org.prune4j.train.listener.ProgressBarListener;
+import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
 import picocli.CommandLine.Command;
@@ -87,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
         recipe.newOptimizer().close();
         ImageDataset probe = DataSets.load(data, dataDir, DataSets.Split.TEST);
         ZooOptions options = new ZooOptions(probe.channels(), probe.height(), probe.numClasses(), width);
-        Graph graph = ModelArgument.zooGraph(model, options);
+        Graph graph = ModelZoo.build(model, options);
         if (!common.json) {
             System.out.print(ModelSummary.of(graph).toTable());
         }
