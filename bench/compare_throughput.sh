@@ -11,6 +11,11 @@ mkdir -p "$(dirname "$out")"
 : > "$out"
 tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
 py=/usr/bin/python3
+if ! $py -c "import torch" 2>/dev/null || [[ ! -d /usr/lib/x86_64-linux-gnu/openblas-pthread ]]; then
+  echo "compare_throughput.sh needs Debian's PyTorch and OpenBLAS:" \
+       "sudo apt-get install -y python3-torch libopenblas0-pthread" >&2
+  exit 1
+fi
 for round in $(seq 1 "$rounds"); do
   for model in lenet5 resnet20; do
     for layout in channels-last contiguous; do

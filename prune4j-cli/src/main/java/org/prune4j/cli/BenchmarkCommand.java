@@ -80,6 +80,9 @@ final class BenchmarkCommand {
         @Override
         public Integer call() {
             common.applyEngineSettings();
+            if (steps <= 0) {
+                throw new IllegalArgumentException("--steps must be positive, got " + steps);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model);
             out.putAll(MemorySoak.run(ModelZoo.build(model.model, model.zoo()), steps, model.batchSize, 20));

@@ -4,7 +4,9 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.data.DataSets;
 import org.prune4j.data.ImageDataset;
+import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
+import org.prune4j.model.Provenance;
 import org.prune4j.train.DataPipeline;
 import org.prune4j.train.EvalResult;
 import org.prune4j.train.Evaluator;
@@ -28,7 +30,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint file or run directory.")
     String model;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist")
+    @Option(names = "--data", description = "Data set (default: the one the model was trained on, "
+            + "from its provenance, else fashion-mnist).")
     String data;
 
     @Option(names = "--data-dir")
@@ -38,8 +41,9 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         common.applyEngineSettings();
         Path file = ModelArgument.checkpointPath(model);
-        ImageDataset test = DataSets.load(data, dataDir, DataSets.Split.TEST);
-        try (Model m = ModelArgument.loadCheckpoint(model)) {
+        try (Model m = Checkpoint.load(file)) {
+            String data = this.data != null ? this.data : trainedOn(m);
+            ImageDataset test = DataSets.load(data, dataDir, DataSets.Split.TEST);
             if (!m.graph().inputShape().equals(new Shape(test.channels(), test.height(), test.width()))) {
                 throw new IllegalArgumentException("model " + file + " expects inputs " + m.graph().inputShape()
                         + " but data set '" + data + "' has (" + test.channels() + ", " + test.height() + ", "
@@ -55,5 +59,16 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println(common.json ? CommonOptions.toJson(out) : r.toString());
         }
         return 0;
+    }
+
+    /** The data set in the model's provenance (its own or its nearest ancestor's). */
+    private static String trainedOn(Model m) {
+        for (Provenance p = m.provenance(); p != null; p = p.parent()) {
+            Object data = p.settings().get("data");
+            if (data != null) {
+                return data.toString();
+            }
+        }
+        return "fashion-mnist";
     }
 }

@@ -23,9 +23,10 @@ final class ModelArgument {
             p = p.resolve(TrainingJob.MODEL_FILE);
         }
         if (!Files.exists(p)) {
-            throw new IllegalArgumentException("--model '" + value + "' is neither a zoo model "
-                    + ModelZoo.architectures().stream().map(a -> a.name()).toList()
-                    + " nor an existing checkpoint or run directory");
+            String hint = ModelZoo.contains(value)
+                    ? "'" + value + "' is a zoo architecture, not a trained model: train it first (prune4j train --out DIR)"
+                    : "no such checkpoint file or run directory";
+            throw new IllegalArgumentException("--model '" + value + "': " + hint);
         }
         return p;
     }

@@ -8,6 +8,7 @@ import org.prune4j.train.TrainingJob;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.EpochLogListener;
 import org.prune4j.train.listener.ProgressBarListener;
+import org.prune4j.train.schedule.Schedules;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -82,9 +83,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.applyEngineSettings();
-        TrainingRecipe recipe = new TrainingRecipe(optimizer, learningRate, momentum, !noNesterov,
+        // Nesterov is the default only where it means something: with momentum.
+        TrainingRecipe recipe = new TrainingRecipe(optimizer, learningRate, momentum, !noNesterov && momentum > 0,
                 weightDecay, schedule, warmupEpochs, epochs, batchSize, augment, seed);
-        recipe.newSchedule(1); // validates the schedule name before data is loaded
+        // Check names and settings before the data set is loaded.
+        if (!Schedules.NAMES.contains(schedule.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown --schedule '" + schedule + "'; known are " + Schedules.NAMES);
+        }
         recipe.newOptimizer().close();
         ImageDataset probe = DataSets.load(data, dataDir, DataSets.Split.TEST);
         ZooOptions options = new ZooOptions(probe.channels(), probe.height(), probe.numClasses(), width);

@@ -54,9 +54,16 @@ class Prune4jCliTest {
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(2);
 
         out.reset();
-        assertThat(Prune4jCli.run("eval", "--model", run.toString(), "--data", "synthetic", "--json")).isZero();
+        // no --data: eval takes the data set from the model's provenance
+        assertThat(Prune4jCli.run("eval", "--model", run.toString(), "--json")).as(err.toString()).isZero();
         Map<?, ?> eval = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat(eval.get("data")).isEqualTo("synthetic");
         assertThat((Double) eval.get("top1")).isEqualTo((Double) result.get("testAccuracy"));
+
+        // a second run into the same directory replaces the metrics instead of appending to them
+        assertThat(Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--epochs", "1",
+                "--out", run.toString(), "--json")).isZero();
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(1);
     }
 
     @Test
@@ -79,6 +86,12 @@ class Prune4jCliTest {
         err.reset();
         assertThat(Prune4jCli.run("eval", "--model", dir.resolve("nothing").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("nothing");
+        err.reset();
+        assertThat(Prune4jCli.run("eval", "--model", "resnet20")).isEqualTo(2);
+        assertThat(err.toString()).contains("train it first");
+        err.reset();
+        assertThat(Prune4jCli.run("benchmark", "memory", "--model", "lenet5", "--steps", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--steps");
     }
 
     @Test

@@ -56,15 +56,7 @@ final class DataFiles {
      * which is less than {@code dst.length} only at end of stream.
      */
     static int readUpTo(InputStream in, byte[] dst) throws IOException {
-        int total = 0;
-        while (total < dst.length) {
-            int n = in.read(dst, total, dst.length - total);
-            if (n < 0) {
-                break;
-            }
-            total += n;
-        }
-        return total;
+        return in.readNBytes(dst, 0, dst.length);
     }
 
     /** Converts unsigned bytes to floats in [0, 1]: {@code dst[dstOffset + i] = src[i] / 255f}. */

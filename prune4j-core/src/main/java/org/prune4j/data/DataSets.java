@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * Finds a data set by name for configs and the CLI: {@code fashion-mnist} (default directory
- * or a given one), {@code mnist} and {@code idx} (IDX files in a directory, Fashion-MNIST file
- * names), {@code cifar10} (the binary batches in a directory), {@code synthetic} (small
+ * or a given one), {@code mnist} (IDX files with the MNIST file names in a directory),
+ * {@code cifar10} (the binary batches in a directory), {@code synthetic} (small
  * generated images for demos and tests).
  */
 public final class DataSets {
@@ -29,12 +29,13 @@ public final class DataSets {
     public static ImageDataset load(String name, Path dir, Split split) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist":
+                return FashionMnist.load(dir == null ? FashionMnist.DEFAULT_DIR : dir, fashionSplit(split));
             case "mnist":
-                FashionMnist.Split s = split == Split.TRAIN ? FashionMnist.Split.TRAIN : FashionMnist.Split.TEST;
-                if (name.equalsIgnoreCase("mnist") && dir == null) {
-                    throw new IllegalArgumentException("data set 'mnist' needs a directory with its IDX files");
+                if (dir == null) {
+                    throw new IllegalArgumentException("data set 'mnist' needs --data-dir, a directory with its IDX files");
                 }
-                return dir == null ? FashionMnist.load(s) : FashionMnist.load(dir, s);
+                return FashionMnist.loadIdx("mnist", dir, fashionSplit(split),
+                        "pass a directory holding MNIST's train-/t10k- images-idx3-ubyte and labels-idx1-ubyte files");
             case "cifar10":
                 if (dir == null) {
                     throw new IllegalArgumentException("data set 'cifar10' needs the directory of its binary batches");
@@ -49,6 +50,10 @@ public final class DataSets {
             default:
                 throw new IllegalArgumentException("unknown data set '" + name + "'; known are " + NAMES);
         }
+    }
+
+    private static FashionMnist.Split fashionSplit(Split split) {
+        return split == Split.TRAIN ? FashionMnist.Split.TRAIN : FashionMnist.Split.TEST;
     }
 
     /** Per-channel mean and standard deviation for normalization, or null when unknown. */

@@ -72,16 +72,29 @@ public final class FashionMnist {
      * @throws DataFormatException if a file is corrupt
      */
     public static ImageDataset load(Path dir, Split split) {
+        return loadIdx("fashion-mnist", dir, split, INSTALL_HINT);
+    }
+
+    private static final String INSTALL_HINT = "Install the data set with `sudo apt-get install -y"
+            + " dataset-fashion-mnist` (Debian, installs into " + DEFAULT_DIR + ") or pass a directory"
+            + " containing the four Fashion-MNIST IDX files (train-/t10k- images-idx3-ubyte and"
+            + " labels-idx1-ubyte, optionally .gz).";
+
+    /**
+     * Loads a data set stored like Fashion-MNIST (same file names, 10 classes), e.g. MNIST;
+     * {@code installHint} ends the message when a file is missing.
+     */
+    public static ImageDataset loadIdx(String dataSetName, Path dir, Split split, String installHint) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(split, "split");
-        Path images = locate(dir, split.filePrefix + "-images-idx3-ubyte");
-        Path labels = locate(dir, split.filePrefix + "-labels-idx1-ubyte");
-        String name = "fashion-mnist-" + split.name().toLowerCase(java.util.Locale.ROOT);
+        Path images = locate(dataSetName, dir, split.filePrefix + "-images-idx3-ubyte", installHint);
+        Path labels = locate(dataSetName, dir, split.filePrefix + "-labels-idx1-ubyte", installHint);
+        String name = dataSetName + "-" + split.name().toLowerCase(java.util.Locale.ROOT);
         return IdxReader.read(name, images, labels, NUM_CLASSES);
     }
 
     /** Finds {@code baseName.gz} or {@code baseName} in {@code dir}. */
-    private static Path locate(Path dir, String baseName) {
+    private static Path locate(String dataSetName, Path dir, String baseName, String installHint) {
         Path gz = dir.resolve(baseName + ".gz");
         if (Files.isRegularFile(gz)) {
             return gz;
@@ -92,12 +105,8 @@ public final class FashionMnist {
         }
         String problem =
                 Files.isDirectory(dir)
-                        ? "Fashion-MNIST file " + gz + " not found (nor " + raw.getFileName() + ")"
-                        : "Fashion-MNIST directory " + dir + " does not exist (looked for " + gz + ")";
-        throw new DatasetNotFoundException(
-                problem + ". Install the data set with `sudo apt-get install -y dataset-fashion-mnist`"
-                        + " (Debian, installs into " + DEFAULT_DIR + ") or pass a directory containing the"
-                        + " four Fashion-MNIST IDX files (train-/t10k- images-idx3-ubyte and labels-idx1-ubyte,"
-                        + " optionally .gz).");
+                        ? dataSetName + " file " + gz + " not found (nor " + raw.getFileName() + ")"
+                        : dataSetName + " directory " + dir + " does not exist (looked for " + gz + ")";
+        throw new DatasetNotFoundException(problem + ". " + installHint);
     }
 }

@@ -29,8 +29,9 @@ public final class Graph {
         this.inputName = b.inputName;
         this.inputShape = b.inputShape;
         this.nodes = List.copyOf(b.nodes);
-        this.byName = Collections.unmodifiableMap(b.byName);
-        this.shapes = Collections.unmodifiableMap(b.shapes);
+        // Copies: a builder may go on adding nodes without changing the graph it built.
+        this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(b.byName));
+        this.shapes = Map.copyOf(b.shapes);
         this.outputName = b.outputName;
     }
 

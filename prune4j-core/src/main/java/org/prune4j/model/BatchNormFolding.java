@@ -12,11 +12,8 @@ import org.prune4j.graph.ops.BatchNormOp;
 import org.prune4j.graph.ops.Conv2dOp;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds every batch norm that directly follows a convolution (whose output nothing else reads)
@@ -31,46 +28,46 @@ public final class BatchNormFolding {
     /** A new, folded model; the original is left unchanged. */
     public static Model fold(Model model) {
         Graph graph = model.graph();
-        Map<String, String> foldedInto = findFoldable(graph);
-        Map<String, String> rename = new HashMap<>();
-        foldedInto.forEach((bn, conv) -> rename.put(bn, conv));
+        Map<String, String> foldedInto = findFoldable(graph); // BN node → the conv it folds into
+        Map<String, String> bnOf = new HashMap<>();
+        foldedInto.forEach((bn, conv) -> bnOf.put(conv, bn));
 
         Graph.Builder b = Graph.builder().setInput(graph.inputName(), graph.inputShape());
-        Set<String> convsWithFold = new HashSet<>(foldedInto.values());
         for (Node n : graph.nodes()) {
             if (foldedInto.containsKey(n.name())) {
                 continue;
             }
-            String[] inputs = n.inputs().stream().map(i -> rename.getOrDefault(i, i)).toArray(String[]::new);
-            if (convsWithFold.contains(n.name())) {
+            String[] inputs = n.inputs().stream().map(i -> foldedInto.getOrDefault(i, i)).toArray(String[]::new);
+            if (bnOf.containsKey(n.name())) {
                 b.add(n.name(), ((Conv2dOp) n.op()).toBuilder().optBias(true).build(), inputs);
             } else {
                 b.add(n.name(), n.op(), inputs);
             }
         }
-        Graph folded = b.setOutput(rename.getOrDefault(graph.outputName(), graph.outputName())).build();
+        Graph folded = b.setOutput(foldedInto.getOrDefault(graph.outputName(), graph.outputName())).build();
 
         Model result = Model.builder().setGraph(folded).optProvenance(model.provenance()).build();
         NDManager m = result.manager();
         Map<String, Map<String, Parameter>> params = new LinkedHashMap<>();
-        Map<String, String> bnOf = new HashMap<>();
-        foldedInto.forEach((bn, conv) -> bnOf.put(conv, bn));
-        for (Node n : folded.nodes()) {
-            Map<String, Parameter> own = new LinkedHashMap<>();
-            String bn = bnOf.get(n.name());
-            if (bn != null) {
-                foldConv(model, n.name(), bn, m, own);
-            } else {
-                for (Parameter p : model.parametersOf(n.name()).values()) {
-                    own.put(p.name(), result.newParameter(n.name(), p.name(), p.trainable(), p.value().duplicate()));
+        try {
+            for (Node n : folded.nodes()) {
+                Map<String, Parameter> own = new LinkedHashMap<>();
+                String bn = bnOf.get(n.name());
+                if (bn != null) {
+                    foldConv(model, n.name(), bn, m, own);
+                } else {
+                    for (Parameter p : model.parametersOf(n.name()).values()) {
+                        own.put(p.name(), result.newParameter(n.name(), p.name(), p.trainable(), p.value().duplicate()));
+                    }
                 }
+                params.put(n.name(), own);
             }
-            params.put(n.name(), own);
+            result.setStructure(folded, params);
+            return result;
+        } catch (RuntimeException e) {
+            result.close();
+            throw e;
         }
-        List<Parameter> initial = result.parameters();
-        result.setStructure(folded, params);
-        initial.forEach(p -> p.value().close());
-        return result;
     }
 
     /** Computes the folded weight and bias on the Java side: small arrays, exact float math. */

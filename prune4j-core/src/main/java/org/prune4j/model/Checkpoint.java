@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
+import org.prune4j.graph.Op;
 import org.prune4j.graph.OpRegistry;
 
 import java.io.ByteArrayOutputStream;
@@ -77,15 +78,19 @@ public final class Checkpoint {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.putNextEntry(new ZipEntry(MODEL_ENTRY));
-                zip.write(JSON.writeValueAsBytes(doc));
-                zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
-                weights.writeTo(zip);
-                zip.closeEntry();
+            try {
+                try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    zip.putNextEntry(new ZipEntry(MODEL_ENTRY));
+                    zip.write(JSON.writeValueAsBytes(doc));
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
+                    weights.writeTo(zip);
+                    zip.closeEntry();
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CheckpointException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -118,7 +123,9 @@ public final class Checkpoint {
         checkFormat(file, doc);
         try {
             return build(file, doc, ByteBuffer.wrap(weights).order(ByteOrder.LITTLE_ENDIAN));
-        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (RuntimeException e) {
             throw new CheckpointException("broken checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
@@ -140,7 +147,7 @@ public final class Checkpoint {
 
     @SuppressWarnings("unchecked")
     private static Model build(Path file, Map<String, Object> doc, ByteBuffer weights) {
-        Graph graph = graphFromMap((Map<String, Object>) doc.get("graph"));
+        Graph graph = graphFromMap((Map<String, Object>) required(doc, "graph"));
         Object prov = doc.get("provenance");
         Model model = Model.builder().setGraph(graph)
                 .optProvenance(prov == null ? null : Provenance.fromMap((Map<String, Object>) prov))
@@ -148,35 +155,49 @@ public final class Checkpoint {
         try {
             NDManager manager = model.manager();
             Map<String, Map<String, Parameter>> params = new LinkedHashMap<>();
-            for (Map<String, Object> e : (List<Map<String, Object>>) doc.get("parameters")) {
-                String node = (String) e.get("node");
-                String name = (String) e.get("name");
-                long[] dims = ((List<Number>) e.get("shape")).stream().mapToLong(Number::longValue).toArray();
+            for (Map<String, Object> e : (List<Map<String, Object>>) required(doc, "parameters")) {
+                String node = (String) required(e, "node");
+                String name = (String) required(e, "name");
+                long[] dims = ((List<Number>) required(e, "shape")).stream().mapToLong(Number::longValue).toArray();
+                for (long d : dims) {
+                    if (d < 0 || d > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException("parameter '" + node + "." + name + "' has dimension " + d);
+                    }
+                }
                 Shape shape = new Shape(dims);
-                int n = Math.toIntExact(shape.size());
+                long n = shape.size();
                 if (weights.remaining() < n * 4L) {
                     throw new CheckpointException(file + ": " + WEIGHTS_ENTRY + " is truncated at parameter '"
                             + node + "." + name + "' (needs " + n * 4L + " bytes, " + weights.remaining() + " left)");
                 }
-                float[] values = new float[n];
+                float[] values = new float[(int) n];
                 weights.asFloatBuffer().get(values);
-                weights.position(weights.position() + n * 4);
-                NDArray value = Engines.create(manager, values, shape);
-                params.computeIfAbsent(node, k -> new LinkedHashMap<>())
-                        .put(name, new Parameter(node, name, Boolean.TRUE.equals(e.get("trainable")), value));
+                weights.position(weights.position() + (int) n * 4);
+                // The role (weight or buffer) comes from the op, not from the file.
+                boolean trainable = model.parameter(node, name).trainable();
+                Parameter p = new Parameter(node, name, trainable, Engines.create(manager, values, shape));
+                if (params.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(name, p) != null) {
+                    throw new IllegalArgumentException("parameter '" + node + "." + name + "' is listed twice");
+                }
             }
             if (weights.remaining() != 0) {
                 throw new CheckpointException(file + ": " + WEIGHTS_ENTRY + " has " + weights.remaining()
                         + " bytes more than its parameters need");
             }
-            List<Parameter> initial = model.parameters();
             model.setStructure(graph, params);
-            initial.forEach(p -> p.value().close());
             return model;
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    private static Object required(Map<String, Object> map, String field) {
+        Object v = map.get(field);
+        if (v == null) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return v;
     }
 
     private static Map<String, byte[]> readEntries(Path file) {
@@ -222,14 +243,19 @@ public final class Checkpoint {
         if (g == null) {
             throw new IllegalArgumentException("missing field 'graph'");
         }
-        Map<String, Object> input = (Map<String, Object>) g.get("input");
-        long[] dims = ((List<Number>) input.get("shape")).stream().mapToLong(Number::longValue).toArray();
-        Graph.Builder b = Graph.builder().setInput((String) input.get("name"), new Shape(dims));
-        for (Map<String, Object> n : (List<Map<String, Object>>) g.get("nodes")) {
-            b.add((String) n.get("name"),
-                    OpRegistry.create((String) n.get("type"), (Map<String, Object>) n.get("attributes")),
-                    ((List<String>) n.get("inputs")).toArray(String[]::new));
+        Map<String, Object> input = (Map<String, Object>) required(g, "input");
+        long[] dims = ((List<Number>) required(input, "shape")).stream().mapToLong(Number::longValue).toArray();
+        Graph.Builder b = Graph.builder().setInput((String) required(input, "name"), new Shape(dims));
+        for (Map<String, Object> n : (List<Map<String, Object>>) required(g, "nodes")) {
+            String name = (String) required(n, "name");
+            Op op;
+            try {
+                op = OpRegistry.create((String) required(n, "type"), (Map<String, Object>) required(n, "attributes"));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("node '" + name + "': " + e.getMessage(), e);
+            }
+            b.add(name, op, ((List<String>) required(n, "inputs")).toArray(String[]::new));
         }
-        return b.setOutput((String) g.get("output")).build();
+        return b.setOutput((String) required(g, "output")).build();
     }
 }

@@ -14,9 +14,12 @@ import org.prune4j.graph.ParamSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A graph with its weights: runs forward in train or eval mode, exposes every parameter and
@@ -183,9 +186,18 @@ public final class Model implements AutoCloseable {
 
     /**
      * Replaces the architecture and its parameters at once (pruning, loading). Every node of the
-     * graph must come with exactly the parameters its op declares, with matching shapes.
+     * graph must come with exactly the parameters its op declares, with matching shapes and the
+     * declared trainable/buffer role. Old arrays that are not part of the new structure are closed.
      */
     public void setStructure(Graph newGraph, Map<String, Map<String, Parameter>> newParameters) {
+        Set<String> nodeNames = new HashSet<>();
+        newGraph.nodes().forEach(n -> nodeNames.add(n.name()));
+        for (String node : newParameters.keySet()) {
+            if (!nodeNames.contains(node)) {
+                throw new IllegalArgumentException(
+                        "parameters are given for node '" + node + "', which the graph does not have");
+            }
+        }
         for (Node node : newGraph.nodes()) {
             Map<String, Parameter> own = newParameters.getOrDefault(node.name(), Map.of());
             List<ParamSpec> specs = node.op().parameters(newGraph.inputShapesOf(node));
@@ -199,6 +211,19 @@ public final class Model implements AutoCloseable {
                 if (!spec.shape().equals(actual)) {
                     throw new IllegalArgumentException("parameter '" + node.name() + "." + spec.name()
                             + "' must have shape " + spec.shape() + ", got " + actual);
+                }
+                if (p.trainable() != spec.trainable()) {
+                    throw new IllegalArgumentException("parameter '" + node.name() + "." + spec.name()
+                            + "' must be " + (spec.trainable() ? "trainable" : "a buffer"));
+                }
+            }
+        }
+        Set<NDArray> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        newParameters.values().forEach(own -> own.values().forEach(p -> kept.add(p.value())));
+        if (parameters != null) {
+            for (Parameter old : parameters()) {
+                if (!kept.contains(old.value())) {
+                    old.value().close();
                 }
             }
         }

@@ -28,12 +28,14 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final List<TrainingListener> listeners;
+    private final TrainingContext manualSteps;
 
     private Trainer(Builder b) {
         this.model = b.model;
         this.optimizer = b.optimizer;
         this.schedule = b.schedule;
         this.listeners = List.copyOf(b.listeners);
+        this.manualSteps = new TrainingContext(model, optimizer, 1, 1);
     }
 
     public static Builder builder() {
@@ -81,11 +83,15 @@ public final class Trainer {
         return history;
     }
 
-    /** One training step outside {@link #fit} (benchmarks, custom loops); returns the loss. */
+    /**
+     * One training step outside {@link #fit} (benchmarks, custom loops), at the schedule's rate
+     * for the number of steps this method has taken so far; returns the loss.
+     */
     public double step(Batch batch) {
-        TrainingContext ctx = new TrainingContext(model, optimizer, 1, 1);
-        ctx.learningRate = schedule.rateAt(0);
-        return trainStep(batch, model.trainableParameters(), ctx)[0];
+        manualSteps.learningRate = schedule.rateAt(manualSteps.step);
+        double loss = trainStep(batch, model.trainableParameters(), manualSteps)[0];
+        manualSteps.step++;
+        return loss;
     }
 
     private double[] trainStep(Batch batch, List<Parameter> trainable, TrainingContext ctx) {

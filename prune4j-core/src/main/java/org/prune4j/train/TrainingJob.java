@@ -6,7 +6,6 @@ import org.prune4j.data.ImageDataset;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
 import org.prune4j.metrics.ModelSummary;
-import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
 import org.prune4j.model.Provenance;
 import org.prune4j.train.listener.CheckpointListener;
@@ -98,7 +97,7 @@ public final class TrainingJob {
             history.forEach(h -> epochs.add(h.toMap()));
             out.put("history", epochs);
             if (outDir != null) {
-                Checkpoint.save(model, outDir.resolve(MODEL_FILE));
+                // CheckpointListener saved these weights after the last epoch.
                 out.put("checkpoint", outDir.resolve(MODEL_FILE).toString());
             }
             out.put("provenance", provenance.toMap());

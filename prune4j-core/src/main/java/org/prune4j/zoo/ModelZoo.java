@@ -28,7 +28,7 @@ public final class ModelZoo {
     private ModelZoo() {}
 
     public static synchronized void register(ZooArchitecture architecture) {
-        ARCHITECTURES.put(architecture.name(), architecture);
+        ARCHITECTURES.put(architecture.name().toLowerCase(Locale.ROOT), architecture);
     }
 
     public static synchronized Collection<ZooArchitecture> architectures() {

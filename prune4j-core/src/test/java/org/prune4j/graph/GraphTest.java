@@ -58,6 +58,13 @@ class GraphTest {
     }
 
     @Test
+    void strideThatOvershootsASmallImageIsRefusedAsPyTorchDoes() {
+        // (2 - 3) / 2 + 1 rounds to 1 in Java but floors to 0 in PyTorch: no valid output.
+        assertThatThrownBy(() -> Graph.builder().setInput("x", new Shape(1, 2, 2)).add("c", conv(4, 3, 2, 0)))
+                .hasMessageContaining("'c'").hasMessageContaining("too small");
+    }
+
+    @Test
     void groupsMustDivideChannels() {
         Conv2dOp grouped = Conv2dOp.builder().setOutChannels(4).setKernel(3).optGroups(3).build();
         assertThatThrownBy(() -> Graph.builder().setInput("x", new Shape(4, 8, 8)).add("g", grouped))

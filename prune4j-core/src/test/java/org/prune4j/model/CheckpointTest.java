@@ -68,6 +68,53 @@ class CheckpointTest {
     }
 
     @Test
+    void theRoleOfAParameterComesFromItsOpNotFromTheFile() throws IOException {
+        Path good = dir.resolve("bn.p4j");
+        try (Model model = Model.builder().setGraph(ModelZoo.build("resnet20", ZooOptions.fashionMnist().withWidth(0.25))).build()) {
+            Checkpoint.save(model, good);
+        }
+        String[] parts = readEntries(good);
+        String tampered = parts[0].replace("\"trainable\" : false", "\"trainable\" : true");
+        assertThat(tampered).isNotEqualTo(parts[0]);
+        try (Model loaded = Checkpoint.load(zip("tampered.p4j", tampered, good))) {
+            assertThat(loaded.parameter("stem.bn", "runningMean").trainable()).isFalse();
+        }
+    }
+
+    @Test
+    void missingFieldsAndUnknownNodesAreNamed() throws IOException {
+        Path good = dir.resolve("mlp.p4j");
+        try (Model model = Model.builder().setGraph(ModelZoo.build("mlp", ZooOptions.fashionMnist())).build()) {
+            Checkpoint.save(model, good);
+        }
+        String json = readEntries(good)[0];
+        Path noParams = zip("no-params.p4j", json.replace("\"parameters\"", "\"params\""), good);
+        assertThatThrownBy(() -> Checkpoint.load(noParams)).hasMessageContaining("no-params.p4j")
+                .hasMessageContaining("'parameters'");
+        Path unknownOp = zip("unknown-op.p4j", json.replace("\"type\" : \"linear\"", "\"type\" : \"linear3d\""), good);
+        assertThatThrownBy(() -> Checkpoint.load(unknownOp)).hasMessageContaining("node 'fc1'")
+                .hasMessageContaining("linear3d");
+    }
+
+    /** model.json text and the path of the original (whose weights.bin is reused). */
+    private String[] readEntries(Path file) throws IOException {
+        try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(file))) {
+            zin.getNextEntry();
+            return new String[] {new String(zin.readAllBytes(), StandardCharsets.UTF_8)};
+        }
+    }
+
+    private Path zip(String name, String json, Path weightsFrom) throws IOException {
+        byte[] weights;
+        try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(weightsFrom))) {
+            zin.getNextEntry();
+            zin.getNextEntry();
+            weights = zin.readAllBytes();
+        }
+        return zip(name, json, weights);
+    }
+
+    @Test
     void truncatedWeightsNameTheParameter() throws IOException {
         Path good = dir.resolve("good.p4j");
         try (Model model = Model.builder().setGraph(ModelZoo.build("mlp", ZooOptions.fashionMnist())).build()) {

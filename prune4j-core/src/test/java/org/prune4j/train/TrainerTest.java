@@ -38,6 +38,24 @@ class TrainerTest {
     }
 
     @Test
+    void singleStepsFollowTheSchedule() {
+        List<Long> asked = new java.util.ArrayList<>();
+        try (Model model = Model.builder().setGraph(ModelZoo.build("mlp", SMALL)).build();
+                Sgd sgd = Sgd.builder().build()) {
+            Trainer trainer = Trainer.builder().setModel(model).setOptimizer(sgd)
+                    .setSchedule(step -> {
+                        asked.add(step);
+                        return 0.01;
+                    }).build();
+            org.prune4j.data.Batch batch = loader(TRAIN, false).epoch(0).iterator().next();
+            for (int i = 0; i < 3; i++) {
+                trainer.step(batch);
+            }
+        }
+        assertThat(asked).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
     void theSameSeedGivesTheSameWeights() {
         float[] first = trainedWeights(7);
         float[] second = trainedWeights(7);

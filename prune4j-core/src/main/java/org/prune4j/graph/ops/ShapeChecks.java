@@ -40,7 +40,7 @@ final class ShapeChecks {
 
     /** Output length of a sliding window, as PyTorch computes it (floor mode). */
     static long windowOutput(String axis, long in, int kernel, int stride, int pad, int dilation) {
-        long out = (in + 2L * pad - (long) dilation * (kernel - 1) - 1) / stride + 1;
+        long out = Math.floorDiv(in + 2L * pad - (long) dilation * (kernel - 1) - 1, stride) + 1;
         if (out <= 0) {
             throw new IllegalArgumentException(
                     axis + " size " + in + " is too small for kernel " + kernel + ", stride "

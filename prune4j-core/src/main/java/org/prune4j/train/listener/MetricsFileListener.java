@@ -23,6 +23,16 @@ public final class MetricsFileListener implements TrainingListener {
         this.file = file;
     }
 
+    /** Starts the file afresh: a rerun into the same directory must not mix two runs' lines. */
+    @Override
+    public void onTrainingBegin(TrainingContext context) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace metrics file " + file, e);
+        }
+    }
+
     @Override
     public void onEpochEnd(TrainingContext context, EpochStats stats) {
         try {

@@ -69,6 +69,12 @@ public final class Adam extends StatefulOptimizer {
         }
     }
 
+    @Override
+    public void close() {
+        super.close();
+        steps.clear();
+    }
+
     private NDArray gradient(NDArray w) {
         NDArray g = w.getGradient();
         if (decoupled || weightDecay == 0) {
