@@ -36,19 +36,7 @@ public final class ChannelRemoval {
     public static void remove(Model model, Map<Group, int[]> removals, Optimizer optimizer) {
         Graph graph = model.graph();
         Map<String, TreeSet<Integer>> removed = removedPerSpace(graph, removals);
-        Graph.Builder b = Graph.builder().setInput(graph.inputName(), graph.inputShape());
-        for (Node n : graph.nodes()) {
-            List<Shape> newInputs = new ArrayList<>();
-            n.inputs().forEach(i -> newInputs.add(b.shapeOf(i)));
-            long newChannels = graph.shapeOf(n.name()).get(0) - removed.get(n.name()).size();
-            Op op = ChannelRules.of(n.op()).resize(n.op(), newInputs, newChannels);
-            b.add(n.name(), op, n.inputs().toArray(String[]::new));
-            if (b.shapeOf(n.name()).get(0) != newChannels) {
-                throw new IllegalStateException("node '" + n.name() + "' would have " + b.shapeOf(n.name()).get(0)
-                        + " channels after pruning, expected " + newChannels + ": its channel rule is inconsistent");
-            }
-        }
-        Graph pruned = b.setOutput(graph.outputName()).build();
+        Graph pruned = resize(graph, removed);
 
         Map<String, Map<String, Parameter>> params = new LinkedHashMap<>();
         Map<String, Map<String, NDArray>> states = new HashMap<>();
@@ -69,6 +57,27 @@ public final class ChannelRemoval {
         if (optimizer != null) {
             states.forEach(optimizer::setState);
         }
+    }
+
+    /** The graph that {@link #remove} would produce, without touching any weights (for budgets). */
+    public static Graph prunedGraph(Graph graph, Map<Group, int[]> removals) {
+        return resize(graph, removedPerSpace(graph, removals));
+    }
+
+    private static Graph resize(Graph graph, Map<String, TreeSet<Integer>> removed) {
+        Graph.Builder b = Graph.builder().setInput(graph.inputName(), graph.inputShape());
+        for (Node n : graph.nodes()) {
+            List<Shape> newInputs = new ArrayList<>();
+            n.inputs().forEach(i -> newInputs.add(b.shapeOf(i)));
+            long newChannels = graph.shapeOf(n.name()).get(0) - removed.get(n.name()).size();
+            Op op = ChannelRules.of(n.op()).resize(n.op(), newInputs, newChannels);
+            b.add(n.name(), op, n.inputs().toArray(String[]::new));
+            if (b.shapeOf(n.name()).get(0) != newChannels) {
+                throw new IllegalStateException("node '" + n.name() + "' would have " + b.shapeOf(n.name()).get(0)
+                        + " channels after pruning, expected " + newChannels + ": its channel rule is inconsistent");
+            }
+        }
+        return b.setOutput(graph.outputName()).build();
     }
 
     /**

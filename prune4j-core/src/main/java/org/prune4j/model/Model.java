@@ -93,6 +93,16 @@ public final class Model implements AutoCloseable {
      * (and updates running ones) and dropout; gradients flow only inside a GradientCollector.
      */
     public NDArray forward(NDArray input, boolean training) {
+        return forward(input, training, Map.of());
+    }
+
+    /**
+     * As {@link #forward(NDArray, boolean)}, with the outputs of some nodes multiplied by a gate
+     * ({@code (N, C, 1, 1)} for images, {@code (N, C)} for features). A gate of ones that requires
+     * gradients leaves the result unchanged and receives, per sample and channel, the sum of
+     * activation × gradient: what activation-based Taylor importance needs.
+     */
+    public NDArray forward(NDArray input, boolean training, Map<String, NDArray> gates) {
         List<Node> nodes = graph.nodes();
         Map<String, NDArray> live = new HashMap<>();
         NDArray x = channelsLast && input.getShape().dimension() == 4 ? ChannelsLast.convert(input) : input;
@@ -110,6 +120,12 @@ public final class Model implements AutoCloseable {
                 Parameter p = own.get(name);
                 return p == null ? null : p.value();
             }, training);
+            NDArray gate = gates.get(node.name());
+            if (gate != null) {
+                try (NDArray ungated = out) {
+                    out = ungated.mul(gate);
+                }
+            }
             live.put(node.name(), out);
             if (node.name().equals(graph.outputName())) {
                 result = out;
