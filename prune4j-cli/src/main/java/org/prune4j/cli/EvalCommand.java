@@ -6,7 +6,6 @@ import org.prune4j.data.DataSets;
 import org.prune4j.data.ImageDataset;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
-import org.prune4j.model.Provenance;
 import org.prune4j.train.DataPipeline;
 import org.prune4j.train.EvalResult;
 import org.prune4j.train.Evaluator;
@@ -42,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
         common.applyEngineSettings();
         Path file = ModelArgument.checkpointPath(model);
         try (Model m = Checkpoint.load(file)) {
-            String data = this.data != null ? this.data : trainedOn(m);
+            String data = this.data != null ? this.data : ModelArgument.trainedOn(m.provenance());
             ImageDataset test = DataSets.load(data, dataDir, DataSets.Split.TEST);
             if (!m.graph().inputShape().equals(new Shape(test.channels(), test.height(), test.width()))) {
                 throw new IllegalArgumentException("model " + file + " expects inputs " + m.graph().inputShape()
@@ -59,16 +58,5 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println(common.json ? CommonOptions.toJson(out) : r.toString());
         }
         return 0;
-    }
-
-    /** The data set in the model's provenance (its own or its nearest ancestor's). */
-    private static String trainedOn(Model m) {
-        for (Provenance p = m.provenance(); p != null; p = p.parent()) {
-            Object data = p.settings().get("data");
-            if (data != null) {
-                return data.toString();
-            }
-        }
-        return "fashion-mnist";
     }
 }

@@ -2,6 +2,7 @@ package org.prune4j.cli;
 
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
+import org.prune4j.model.Provenance;
 import org.prune4j.train.TrainingJob;
 import org.prune4j.zoo.ModelZoo;
 
@@ -33,5 +34,16 @@ final class ModelArgument {
 
     static Model loadCheckpoint(String value) {
         return Checkpoint.load(checkpointPath(value));
+    }
+
+    /** The data set in a model's provenance (its own or its nearest ancestor's), else fashion-mnist. */
+    static String trainedOn(Provenance provenance) {
+        for (Provenance p = provenance; p != null; p = p.parent()) {
+            Object data = p.settings().get("data");
+            if (data != null) {
+                return data.toString();
+            }
+        }
+        return "fashion-mnist";
     }
 }

@@ -67,6 +67,40 @@ class Prune4jCliTest {
     }
 
     @Test
+    void pruneRemovesChannelsFromATrainedModelAndReportsTheEvidence() throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--epochs", "2",
+                "--lr", "0.05", "--out", run.toString(), "--json")).as(err.toString()).isZero();
+        out.reset();
+        Path pruned = dir.resolve("pruned");
+        int code = Prune4jCli.run("prune", "--model", run.toString(), "--method", "taylor", "--scope", "global",
+                "--target", "macs=2x", "--steps", "2", "--finetune-epochs", "1", "--calibration-batches", "2",
+                "--out", pruned.toString(), "--json");
+        assertThat(code).as(err.toString()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat((Double) r.get("macReduction")).isGreaterThanOrEqualTo(2.0);
+        assertThat(r).containsKeys("accuracyBefore", "accuracyAfterPruning", "accuracyAfterFineTuning",
+                "latencyBefore", "latencyAfter", "speedUpBatch128", "channels", "provenance");
+        assertThat(((Number) r.get("paramsAfter")).longValue()).isLessThan(((Number) r.get("paramsBefore")).longValue());
+        assertThat(Files.exists(pruned.resolve("model.p4j"))).isTrue();
+        // the pruned model has its own provenance, with the trained model's as parent
+        assertThat(r.get("provenance").toString()).contains("kind=prune").contains("parent={kind=train");
+
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--method", "l1", "--target", "macs=1000x",
+                "--out", dir.resolve("nope").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("macs=1000x").contains("the most this model allows");
+        assertThat(Files.exists(dir.resolve("nope"))).isFalse();
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--method", "hessian", "--target", "ratio=0.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("hessian").contains("taylor");
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--method", "l1", "--target", "ratio=1.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("1.5").contains("(0, 1)");
+    }
+
+    @Test
     void summaryPrintsTotalsOfAZooModel() throws Exception {
         assertThat(Prune4jCli.run("summary", "--model", "lenet5", "--json")).isZero();
         Map<?, ?> s = new ObjectMapper().readValue(lastLine(), Map.class);

@@ -105,6 +105,23 @@ public final class Checkpoint {
         }
     }
 
+    /** The provenance stored in a checkpoint (null if none), without loading its weights. */
+    @SuppressWarnings("unchecked")
+    public static Provenance readProvenance(Path file) {
+        byte[] json = readEntries(file).get(MODEL_ENTRY);
+        if (json == null) {
+            throw new CheckpointException(file + " is not a prune4j checkpoint: it lacks " + MODEL_ENTRY);
+        }
+        try {
+            Map<String, Object> doc = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+            checkFormat(file, doc);
+            Object prov = doc.get("provenance");
+            return prov == null ? null : Provenance.fromMap((Map<String, Object>) prov);
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": " + MODEL_ENTRY + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** Loads a checkpoint into a new model (float32). */
     public static Model load(Path file) {
         Map<String, byte[]> entries = readEntries(file);

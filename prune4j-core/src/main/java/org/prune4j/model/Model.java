@@ -253,7 +253,10 @@ public final class Model implements AutoCloseable {
             }
         }
         this.graph = newGraph;
-        this.parameters = new LinkedHashMap<>(newParameters);
+        this.parameters = new LinkedHashMap<>();
+        for (Node node : newGraph.nodes()) {
+            this.parameters.put(node.name(), new LinkedHashMap<>(newParameters.getOrDefault(node.name(), Map.of())));
+        }
         this.indexOf = new HashMap<>();
         List<Node> nodes = newGraph.nodes();
         this.lastUse = new int[nodes.size()];

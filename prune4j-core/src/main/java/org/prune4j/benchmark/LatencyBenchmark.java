@@ -1,0 +1,48 @@
+package org.prune4j.benchmark;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.prune4j.engine.Engines;
+import org.prune4j.model.Model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Inference latency of a model in prune4j: eval-mode forward of one batch with the result read,
+ * repeated; the median in milliseconds. Used to put measured speed-up next to MAC reduction.
+ */
+public final class LatencyBenchmark {
+
+    private LatencyBenchmark() {}
+
+    public static double medianMillis(Model model, int batchSize, int warmup, int repeats) {
+        Shape shape = new Shape(batchSize).addAll(model.graph().inputShape());
+        float[] input = new float[(int) shape.size()];
+        Random rng = new Random(0);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) rng.nextGaussian();
+        }
+        double[] times = new double[repeats];
+        for (int r = -warmup; r < repeats; r++) {
+            try (NDManager step = model.manager().newSubManager()) {
+                long start = System.nanoTime();
+                model.forward(Engines.create(step, input, shape), false).toFloatArray();
+                if (r >= 0) {
+                    times[r] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        return ThroughputBenchmark.median(times);
+    }
+
+    /** Median latency at batch 1 and batch 128 (ms). */
+    public static Map<String, Object> standard(Model model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batch1Ms", medianMillis(model, 1, 20, 101));
+        m.put("batch128Ms", medianMillis(model, 128, 3, 15));
+        return m;
+    }
+}
