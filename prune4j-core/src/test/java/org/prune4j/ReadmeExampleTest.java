@@ -16,7 +16,11 @@ import org.prune4j.graph.ops.BatchNormOp;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.GlobalAvgPoolOp;
 import org.prune4j.graph.ops.LinearOp;
+import org.prune4j.dependency.DependencyGraph;
 import org.prune4j.metrics.ModelSummary;
+import org.prune4j.pruning.PruningTarget;
+import org.prune4j.pruning.Scope;
+import org.prune4j.pruning.StructuredPruner;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
 import org.prune4j.train.DataPipeline;
@@ -51,6 +55,22 @@ class ReadmeExampleTest {
             Checkpoint.save(model, dir.resolve("r20/model.p4j"));
         }
         assertThat(Files.exists(dir.resolve("r20/model.p4j"))).isTrue();
+    }
+
+    @Test
+    void pruningExampleShrinksTheModel() {
+        Path file = dir.resolve("r20/model.p4j");
+        try (Model m = Model.builder().setGraph(ModelZoo.build("resnet20", ZooOptions.fashionMnist())).build()) {
+            Checkpoint.save(m, file);
+        }
+        try (Model model = Checkpoint.load(file)) {
+            long before = ModelSummary.of(model.graph()).macs();
+            assertThat(DependencyGraph.of(model.graph()).toString()).contains("Group(stem.conv");
+            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("macs=2x"))
+                    .optScope(Scope.GLOBAL).optRoundTo(8).build()
+                    .prune(model, null);
+            assertThat(ModelSummary.of(model.graph()).macs()).isLessThanOrEqualTo(before / 2);
+        }
     }
 
     @Test

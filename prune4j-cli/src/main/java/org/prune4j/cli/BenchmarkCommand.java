@@ -2,6 +2,8 @@ package org.prune4j.cli;
 
 import org.prune4j.benchmark.MemorySoak;
 import org.prune4j.benchmark.ThroughputBenchmark;
+import org.prune4j.graph.Graph;
+import org.prune4j.model.Model;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -21,14 +23,20 @@ final class BenchmarkCommand {
 
     /** Options shared by both measurements. */
     static final class ModelOptions {
-        @Option(names = "--model", required = true, description = "Zoo architecture.")
+        @Option(names = "--model", required = true, description = "Zoo architecture, checkpoint or run directory.")
         String model;
 
         @Option(names = "--batch-size", defaultValue = "128")
         int batchSize;
 
-        ZooOptions zoo() {
-            return ZooOptions.fashionMnist();
+        /** The zoo architecture at Fashion-MNIST shape, or the graph of a checkpoint (e.g. a pruned model). */
+        Graph graph() {
+            if (ModelArgument.isZooName(model)) {
+                return ModelZoo.build(model, ZooOptions.fashionMnist());
+            }
+            try (Model m = ModelArgument.loadCheckpoint(model)) {
+                return m.graph();
+            }
         }
     }
 
@@ -53,7 +61,7 @@ final class BenchmarkCommand {
         @Override
         public Integer call() {
             common.applyEngineSettings();
-            var bench = new ThroughputBenchmark(ModelZoo.build(model.model, model.zoo()),
+            var bench = new ThroughputBenchmark(model.graph(),
                     model.batchSize, warmup, steps, repeats);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model);
@@ -85,7 +93,7 @@ final class BenchmarkCommand {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model);
-            out.putAll(MemorySoak.run(ModelZoo.build(model.model, model.zoo()), steps, model.batchSize, 20));
+            out.putAll(MemorySoak.run(model.graph(), steps, model.batchSize, 20));
             print(common, out);
             return 0;
         }

@@ -6,6 +6,7 @@ import org.prune4j.graph.Graph;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.train.TrainingJob;
 import org.prune4j.train.TrainingRecipe;
+import org.prune4j.train.listener.BatchNormSparsity;
 import org.prune4j.train.listener.EpochLogListener;
 import org.prune4j.train.listener.ProgressBarListener;
 import org.prune4j.train.schedule.Schedules;
@@ -80,6 +81,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Train on the first N training images only (quick demos).")
     Integer limit;
 
+    @Option(names = "--bn-sparsity", paramLabel = "LAMBDA",
+            description = "Network slimming: L1 penalty LAMBDA on batch-norm scales (e.g. 1e-4), for bn-scale pruning.")
+    Double bnSparsity;
+
     @Override
     public Integer call() {
         common.applyEngineSettings();
@@ -99,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingJob.Builder job = TrainingJob.builder().setModel(model, graph).setData(data)
                 .optDataDir(dataDir).setRecipe(recipe).optOutputDir(out).optTrainLimit(limit);
+        if (bnSparsity != null) {
+            job.optListener(new BatchNormSparsity(bnSparsity)).optSetting("bnSparsity", bnSparsity);
+        }
         job.optListener(System.console() != null && !common.json
                 ? new ProgressBarListener() : new EpochLogListener(System.err));
         Map<String, Object> result = job.build().run();

@@ -38,6 +38,32 @@ public final class LatencyBenchmark {
         return ThroughputBenchmark.median(times);
     }
 
+    /**
+     * Latency of two models measured in alternation (five rounds each way, median of all): the
+     * same process state for both, so a pruned model is compared fairly with its original even
+     * after training has changed the heap and allocator caches.
+     */
+    public static Map<String, Map<String, Object>> compare(Model first, Model second) {
+        double[][] b1 = new double[2][5];
+        double[][] b128 = new double[2][5];
+        Model[] models = {first, second};
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < 2; i++) {
+                b1[i][round] = medianMillis(models[i], 1, 5, 21);
+                b128[i][round] = medianMillis(models[i], 128, 1, 3);
+            }
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        String[] names = {"first", "second"};
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("batch1Ms", ThroughputBenchmark.median(b1[i]));
+            m.put("batch128Ms", ThroughputBenchmark.median(b128[i]));
+            out.put(names[i], m);
+        }
+        return out;
+    }
+
     /** Median latency at batch 1 and batch 128 (ms). */
     public static Map<String, Object> standard(Model model) {
         Map<String, Object> m = new LinkedHashMap<>();

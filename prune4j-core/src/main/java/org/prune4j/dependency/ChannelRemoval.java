@@ -161,8 +161,9 @@ public final class ChannelRemoval {
             }
             try (NDManager tmp = current.getManager().newSubManager()) {
                 NDArray index = Engines.create(tmp, keep);
-                NDArray next = current.get(new NDIndex(":, ".repeat(axes.axis()) + "{}", index));
-                next.attach(current.getManager());
+                NDArray selected = current.get(new NDIndex(":, ".repeat(axes.axis()) + "{}", index));
+                selected.attach(tmp);
+                NDArray next = Engines.denseCopy(current.getManager(), selected);
                 current.close();
                 current = next;
             }

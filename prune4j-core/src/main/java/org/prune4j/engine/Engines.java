@@ -71,6 +71,22 @@ public final class Engines {
         }
     }
 
+    /**
+     * A dense, row-major copy of {@code a} in {@code manager}. Slices made by advanced indexing
+     * can come back with strides that make every later kernel slow (measured: a pruned ResNet-20
+     * trained at half the speed of the same architecture built fresh); a copy through Java
+     * memory always has the standard layout. Meant for parameters, not for hot paths.
+     */
+    public static NDArray denseCopy(NDManager manager, NDArray a) {
+        if (a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64) {
+            return create(manager, a.toDoubleArray(), a.getShape());
+        }
+        if (a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new IllegalArgumentException("denseCopy supports float32 and float64, got " + a.getDataType());
+        }
+        return create(manager, a.toFloatArray(), a.getShape());
+    }
+
     /** prune4j, DJL, engine and Java versions, for provenance. */
     public static Map<String, String> versions() {
         Map<String, String> v = new LinkedHashMap<>();

@@ -39,10 +39,12 @@ public final class Model implements AutoCloseable {
     private Map<String, Integer> indexOf;
     private int[] lastUse;
     private Provenance provenance;
-    private final boolean channelsLast;
+    /** null: decide per structure (on when every conv has channel counts divisible by 8). */
+    private final Boolean channelsLastSetting;
+    private boolean channelsLast;
 
     private Model(Builder b) {
-        this.channelsLast = b.channelsLast;
+        this.channelsLastSetting = b.channelsLast;
         this.manager = Engines.get().newBaseManager();
         this.dataType = b.dataType;
         this.provenance = b.provenance;
@@ -243,6 +245,7 @@ public final class Model implements AutoCloseable {
                 }
             }
         }
+        channelsLast = channelsLastSetting != null ? channelsLastSetting : convChannelsDivisibleBy(newGraph, 8);
         if (channelsLast) {
             for (Map<String, Parameter> own : newParameters.values()) {
                 for (Parameter p : own.values()) {
@@ -274,6 +277,29 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /** Whether 4-D weights and activations use channels-last memory for the current structure. */
+    public boolean channelsLast() {
+        return channelsLast;
+    }
+
+    /**
+     * Channels-last convolutions are fast when channel counts fit the CPU kernels' blocks and
+     * slow otherwise (measured: a ResNet-20 pruned to 11/22/45 channels trained at 474 images/s
+     * channels-last, 623 contiguous; the dense 16/32/64 one at 688 and 516).
+     */
+    private static boolean convChannelsDivisibleBy(Graph graph, int n) {
+        for (Node node : graph.nodes()) {
+            if (node.op() instanceof org.prune4j.graph.ops.Conv2dOp conv) {
+                long in = graph.shapeOf(node.inputs().get(0)).get(0);
+                boolean firstLayer = node.inputs().get(0).equals(graph.inputName());
+                if (conv.outChannels() % n != 0 || (!firstLayer && in % n != 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Creates a parameter owned by this model's manager (for loaders and pruners). */
     public Parameter newParameter(String node, String name, boolean trainable, NDArray value) {
         value.attach(manager);
@@ -291,13 +317,19 @@ public final class Model implements AutoCloseable {
         private long seed;
         private DataType dataType = DataType.FLOAT32;
         private Provenance provenance;
-        private boolean channelsLast = !"false".equals(System.getProperty("prune4j.channelsLast"));
+        private Boolean channelsLast = channelsLastProperty();
 
         private Builder() {}
 
+        private static Boolean channelsLastProperty() {
+            String v = System.getProperty("prune4j.channelsLast", "auto");
+            return v.equals("auto") ? null : Boolean.valueOf(v);
+        }
+
         /**
-         * Keeps 4-D weights and activations in channels-last memory (default on; set the system
-         * property {@code prune4j.channelsLast=false} to compare). Results are the same.
+         * Keeps 4-D weights and activations in channels-last memory. Default "auto": on when every
+         * conv's channel counts are multiples of 8 (system property {@code prune4j.channelsLast}
+         * = true, false or auto overrides it). Results are the same either way.
          */
         public Builder optChannelsLast(boolean channelsLast) {
             this.channelsLast = channelsLast;

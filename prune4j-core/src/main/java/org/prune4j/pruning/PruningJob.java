@@ -78,7 +78,6 @@ public final class PruningJob {
             Map<String, Long> channelsBefore = channels(model);
             out.put("baseModel", baseModel.toString());
             out.put("accuracyBefore", Evaluator.evaluate(model, testLoader).top1());
-            Map<String, Object> latencyBefore = measureLatency ? LatencyBenchmark.standard(model) : null;
 
             long pruneStart = System.nanoTime();
             StructuredPruner.Builder pb = pruner.apply(trainLoader);
@@ -105,7 +104,12 @@ public final class PruningJob {
             out.put("macReduction", macReduction);
             out.put("paramReduction", before.parameters() / (double) after.parameters());
             if (measureLatency) {
-                Map<String, Object> latencyAfter = LatencyBenchmark.standard(model);
+                Map<String, Map<String, Object>> latency;
+                try (Model base = Checkpoint.load(baseModel)) {
+                    latency = LatencyBenchmark.compare(base, model);
+                }
+                Map<String, Object> latencyBefore = latency.get("first");
+                Map<String, Object> latencyAfter = latency.get("second");
                 out.put("latencyBefore", latencyBefore);
                 out.put("latencyAfter", latencyAfter);
                 for (String batch : List.of("1", "128")) {

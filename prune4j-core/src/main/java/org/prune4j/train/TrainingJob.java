@@ -37,9 +37,11 @@ public final class TrainingJob {
     private final Path outDir;
     private final List<TrainingListener> listeners;
     private final Integer trainLimit;
+    private final Map<String, Object> extraSettings;
 
     private TrainingJob(Builder b) {
         this.trainLimit = b.trainLimit;
+        this.extraSettings = Map.copyOf(b.extraSettings);
         this.modelName = b.modelName;
         this.graph = b.graph;
         this.dataName = b.dataName;
@@ -67,6 +69,7 @@ public final class TrainingJob {
         settings.put("trainSamples", train.size());
         settings.put("recipe", recipe.toMap());
         settings.put("seed", recipe.seed());
+        settings.putAll(extraSettings);
         Provenance provenance = Provenance.of("train", settings, null);
         try (Model model = Model.builder().setGraph(graph).optSeed(recipe.seed()).optProvenance(provenance).build()) {
             DataLoader trainLoader = DataPipeline.trainLoader(dataName, train, recipe);
@@ -115,8 +118,15 @@ public final class TrainingJob {
         private Path outDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private Integer trainLimit;
+        private final Map<String, Object> extraSettings = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /** A setting recorded in the provenance, e.g. a regularizer added as a listener. */
+        public Builder optSetting(String key, Object value) {
+            extraSettings.put(key, value);
+            return this;
+        }
 
         /** Trains on the first {@code n} training samples only (quick demos); null for all. */
         public Builder optTrainLimit(Integer n) {

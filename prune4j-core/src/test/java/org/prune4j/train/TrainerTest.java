@@ -56,6 +56,32 @@ class TrainerTest {
     }
 
     @Test
+    void networkSlimmingPenaltyDrivesBatchNormScalesDown() {
+        assertThat(gammaL1AfterTraining(0.05)).isLessThan(gammaL1AfterTraining(0) * 0.9);
+    }
+
+    private static double gammaL1AfterTraining(double lambda) {
+        Engines.seed(3);
+        try (Model model = Model.builder().setGraph(ModelZoo.build("resnet20", SMALL)).optSeed(3).build();
+                Sgd sgd = Sgd.builder().optMomentum(0.9).build()) {
+            Trainer.Builder b = Trainer.builder().setModel(model).setOptimizer(sgd).setSchedule(s -> 0.05);
+            if (lambda > 0) {
+                b.optListener(new org.prune4j.train.listener.BatchNormSparsity(lambda));
+            }
+            b.build().fit(loader(TRAIN, true), null, 1);
+            double sum = 0;
+            for (var p : model.trainableParameters()) {
+                if (p.node().endsWith(".bn") && p.name().equals("weight")) {
+                    for (float g : p.value().toFloatArray()) {
+                        sum += Math.abs(g);
+                    }
+                }
+            }
+            return sum;
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameWeights() {
         float[] first = trainedWeights(7);
         float[] second = trainedWeights(7);
