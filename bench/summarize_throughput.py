@@ -11,7 +11,7 @@ for r in rows:
 med = {k: statistics.median(v) for k, v in by.items()}
 rounds = max(r["round"] for r in rows)
 print(f"median images/s over {rounds} rounds (2 threads, batch 128, 1x28x28)\n")
-print("| model | mode | prune4j channels-last (default) | prune4j contiguous | PyTorch stock | PyTorch tuned | prune4j / stock | prune4j / tuned |")
+print("| model | mode | prune4j channels-last | prune4j contiguous | PyTorch stock | PyTorch tuned | prune4j / stock | prune4j / tuned |")
 print("|---|---|---|---|---|---|---|---|")
 for model in ("lenet5", "resnet20"):
     for mode in ("train", "infer", "inferFoldedBatchNorm"):
@@ -23,4 +23,4 @@ for model in ("lenet5", "resnet20"):
         label = "infer, BN folded" if mode == "inferFoldedBatchNorm" else mode
         print(f"| {model} | {label} | {p:.0f} | {pc:.0f} | {s:.0f} | {t:.0f} | {p / s:.2f} | {p / t:.2f} |")
 blas = sorted({(r["config"], b) for r in rows if r["impl"] == "pytorch" for b in r.get("blas", [])})
-print("\nratios use prune4j's default (channels-last); PyTorch's BLAS per config:", blas)
+print("\nratios use prune4j channels-last; PyTorch's BLAS per config:", blas)
