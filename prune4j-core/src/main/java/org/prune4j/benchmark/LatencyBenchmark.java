@@ -63,12 +63,4 @@ public final class LatencyBenchmark {
         }
         return out;
     }
-
-    /** Median latency at batch 1 and batch 128 (ms). */
-    public static Map<String, Object> standard(Model model) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("batch1Ms", medianMillis(model, 1, 20, 101));
-        m.put("batch128Ms", medianMillis(model, 128, 3, 15));
-        return m;
-    }
 }

@@ -155,9 +155,7 @@ public final class PruningJob {
         if (epochs == 0) {
             return;
         }
-        TrainingRecipe recipe = new TrainingRecipe(fineTune.optimizer(), fineTune.learningRate(), fineTune.momentum(),
-                fineTune.nesterov(), fineTune.weightDecay(), fineTune.schedule(), 0, epochs, fineTune.batchSize(),
-                fineTune.augment(), fineTune.seed());
+        TrainingRecipe recipe = fineTune.withEpochs(epochs);
         try (Optimizer optimizer = recipe.newOptimizer()) {
             Trainer.Builder tb = Trainer.builder().setModel(model).setOptimizer(optimizer)
                     .setSchedule(recipe.newSchedule(loader.batchesPerEpoch()));

@@ -33,6 +33,12 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         return new TrainingRecipe("sgd", 0.1, 0.9, true, 5e-4, "onecycle", 0, epochs, 128, false, seed);
     }
 
+    /** The same recipe for a different number of epochs. */
+    public TrainingRecipe withEpochs(int newEpochs) {
+        return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
+                warmupEpochs, newEpochs, batchSize, augment, seed);
+    }
+
     public Optimizer newOptimizer() {
         return Optimizers.create(optimizer, momentum, nesterov, weightDecay);
     }
