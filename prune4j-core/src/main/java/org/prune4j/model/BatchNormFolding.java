@@ -25,8 +25,17 @@ public final class BatchNormFolding {
 
     private BatchNormFolding() {}
 
-    /** A new, folded model; the original is left unchanged. */
+    /** A new, folded model in the memory layout the model builder chooses; the original is left unchanged. */
     public static Model fold(Model model) {
+        return fold(Model.builder(), model);
+    }
+
+    /** A new, folded model in the given memory layout (inference picks the faster one by measuring). */
+    public static Model fold(Model model, boolean channelsLast) {
+        return fold(Model.builder().optChannelsLast(channelsLast), model);
+    }
+
+    private static Model fold(Model.Builder builder, Model model) {
         Graph graph = model.graph();
         Map<String, String> foldedInto = findFoldable(graph); // BN node → the conv it folds into
         Map<String, String> bnOf = new HashMap<>();
@@ -46,7 +55,7 @@ public final class BatchNormFolding {
         }
         Graph folded = b.setOutput(foldedInto.getOrDefault(graph.outputName(), graph.outputName())).build();
 
-        Model result = Model.builder().setGraph(folded).optProvenance(model.provenance()).build();
+        Model result = builder.setGraph(folded).optProvenance(model.provenance()).build();
         NDManager m = result.manager();
         Map<String, Map<String, Parameter>> params = new LinkedHashMap<>();
         try {
@@ -57,7 +66,7 @@ public final class BatchNormFolding {
                     foldConv(model, n.name(), bn, m, own);
                 } else {
                     for (Parameter p : model.parametersOf(n.name()).values()) {
-                        own.put(p.name(), result.newParameter(n.name(), p.name(), p.trainable(), p.value().duplicate()));
+                        own.put(p.name(), result.newParameter(n.name(), p.name(), p.trainable(), Engines.denseCopy(m, p.value())));
                     }
                 }
                 params.put(n.name(), own);

@@ -110,6 +110,8 @@ public final class PruningJob {
                 }
                 Map<String, Object> latencyBefore = latency.get("first");
                 Map<String, Object> latencyAfter = latency.get("second");
+                out.put("latencyForm", "batch norm folded; faster of contiguous and channels-last per model and batch;"
+                        + " median of 5 interleaved rounds");
                 out.put("latencyBefore", latencyBefore);
                 out.put("latencyAfter", latencyAfter);
                 for (String batch : List.of("1", "128")) {

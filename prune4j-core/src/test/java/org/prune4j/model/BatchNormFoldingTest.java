@@ -19,7 +19,7 @@ class BatchNormFoldingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "mobilenetv2", "vgg11", "densenet"})
-    void foldedModelGivesTheOriginalEvalOutputsWithFewerNodes(String name) {
+    void foldedModelGivesTheOriginalEvalOutputsWithFewerNodesInBothLayouts(String name) {
         float[] input = new float[3 * 28 * 28];
         Random r = new Random(2);
         for (int i = 0; i < input.length; i++) {
@@ -32,7 +32,9 @@ class BatchNormFoldingTest {
             model.forward(Engines.create(m, input, shape), true);
             model.forward(Engines.create(m, input, shape), true);
             float[] expected = model.forward(Engines.create(m, input, shape), false).toFloatArray();
-            try (Model folded = BatchNormFolding.fold(model); NDManager fm = folded.manager().newSubManager()) {
+            for (boolean channelsLast : new boolean[] {false, true}) {
+            try (Model folded = BatchNormFolding.fold(model, channelsLast); NDManager fm = folded.manager().newSubManager()) {
+                assertThat(folded.channelsLast()).isEqualTo(channelsLast);
                 float[] actual = folded.forward(Engines.create(fm, input, shape), false).toFloatArray();
                 for (int i = 0; i < expected.length; i++) {
                     assertThat((double) actual[i]).isCloseTo(expected[i], Offset.offset(1e-4 + 1e-4 * Math.abs(expected[i])));
@@ -40,6 +42,7 @@ class BatchNormFoldingTest {
                 long bnBefore = model.graph().nodes().stream().filter(n -> n.op() instanceof BatchNormOp).count();
                 long bnAfter = folded.graph().nodes().stream().filter(n -> n.op() instanceof BatchNormOp).count();
                 assertThat(bnAfter).isLessThan(bnBefore);
+            }
             }
         }
     }
