@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A graph with its weights: runs forward in train or eval mode, exposes every parameter and
@@ -105,10 +106,21 @@ public final class Model implements AutoCloseable {
      * activation × gradient: what activation-based Taylor importance needs.
      */
     public NDArray forward(NDArray input, boolean training, Map<String, NDArray> gates) {
+        return forward(input, training, gates, (node, output) -> {});
+    }
+
+    /**
+     * As {@link #forward(NDArray, boolean, Map)}, showing every intermediate (the input under the
+     * graph's input name, then each node's output) to {@code observer} before it can be released;
+     * the observer must not keep the arrays. Activation-based criteria read statistics this way.
+     */
+    public NDArray forward(NDArray input, boolean training, Map<String, NDArray> gates,
+            BiConsumer<String, NDArray> observer) {
         List<Node> nodes = graph.nodes();
         Map<String, NDArray> live = new HashMap<>();
         NDArray x = channelsLast && input.getShape().dimension() == 4 ? ChannelsLast.convert(input) : input;
         live.put(graph.inputName(), x);
+        observer.accept(graph.inputName(), x);
         List<NDArray> args = new ArrayList<>(4);
         NDArray result = null;
         for (int i = 0; i < nodes.size(); i++) {
@@ -129,6 +141,7 @@ public final class Model implements AutoCloseable {
                 }
             }
             live.put(node.name(), out);
+            observer.accept(node.name(), out);
             if (node.name().equals(graph.outputName())) {
                 result = out;
             }

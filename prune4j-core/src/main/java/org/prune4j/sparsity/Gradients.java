@@ -1,0 +1,71 @@
+package org.prune4j.sparsity;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+
+import org.prune4j.data.Batch;
+import org.prune4j.engine.Engines;
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+import org.prune4j.train.Loss;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loss gradients of the weights summed over calibration batches (eval mode: BN statistics stay put). */
+final class Gradients {
+
+    private Gradients() {}
+
+    static Map<String, float[]> sum(Model model, List<Parameter> weights, Calibration data) {
+        return sum(model, weights, data, 1);
+    }
+
+    /** Gradients of the loss on logits divided by {@code temperature} (GraSP uses 200). */
+    static Map<String, float[]> sum(Model model, List<Parameter> weights, Calibration data, double temperature) {
+        requireData(data);
+        Map<String, float[]> sums = new LinkedHashMap<>();
+        weights.forEach(w -> sums.put(w.fullName(), new float[(int) w.value().size()]));
+        int seen = 0;
+        for (Batch batch : data.loader().epoch(0)) {
+            if (seen++ == data.batches()) {
+                break;
+            }
+            try (NDManager step = model.manager().newSubManager()) {
+                NDList xy = batch.toNDList(step);
+                try (GradientCollector gc = Engines.get().newGradientCollector()) {
+                    NDArray logits = model.forward(xy.get(0), false);
+                    gc.backward(Loss.crossEntropy(temperature == 1 ? logits : logits.div(temperature), xy.get(1)));
+                }
+                for (Parameter w : weights) {
+                    try (NDArray g = w.value().getGradient()) {
+                        float[] add = g.toFloatArray();
+                        float[] acc = sums.get(w.fullName());
+                        for (int i = 0; i < acc.length; i++) {
+                            acc[i] += add[i];
+                        }
+                    }
+                }
+                model.trainableParameters().forEach(p -> Engines.zeroGradient(p.value()));
+            }
+        }
+        return sums;
+    }
+
+    static void requireData(Calibration data) {
+        if (data == null) {
+            throw new IllegalArgumentException("this criterion needs calibration data: call optCalibration(loader, batches)");
+        }
+    }
+
+    static float[] abs(float[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.abs(values[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,178 @@
+package org.prune4j.sparsity;
+
+import ai.djl.ndarray.types.Shape;
+
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Unstructured pruning to a compression ratio (ShrinkBench's: total / non-zero parameters, so 4
+ * keeps a quarter): scores the prunable weights with the method's criterion, turns the scores
+ * into masks with its keep rule, and zeroes the removed weights. Pruning again with the same
+ * masks continues from them (iterative schedules): removed weights stay removed.
+ *
+ * <pre>{@code
+ * UnstructuredPruner pruner = UnstructuredPruner.builder()
+ *         .setMethod("global-magnitude").setCompression(8).build();
+ * try (WeightMasks masks = pruner.prune(model)) { ... train with new MaskedTraining(masks) ... }
+ * }</pre>
+ */
+public final class UnstructuredPruner {
+
+    private final UnstructuredMethod method;
+    private final double compression;
+    private final Calibration calibration;
+    private final boolean includeClassifier;
+    private final long seed;
+
+    private UnstructuredPruner(Builder b) {
+        this.method = b.method;
+        this.compression = b.compression;
+        this.calibration = b.calibration;
+        this.includeClassifier = b.includeClassifier;
+        this.seed = b.seed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public UnstructuredMethod method() {
+        return method;
+    }
+
+    /** New masks for the model, which is pruned in place. */
+    public WeightMasks prune(Model model) {
+        WeightMasks masks = new WeightMasks(model);
+        try {
+            prune(model, masks);
+            return masks;
+        } catch (RuntimeException e) {
+            masks.close();
+            throw e;
+        }
+    }
+
+    /** Prunes further, to this pruner's compression, keeping what {@code masks} already removed. */
+    public void prune(Model model, WeightMasks masks) {
+        List<Parameter> weights = PrunableWeights.of(model, includeClassifier);
+        double keep = method.keepRule().fixedFraction() ? 1 : keepFraction(model, weights, compression);
+        pruneToKeepFraction(model, masks, keep);
+    }
+
+    /**
+     * Prunes until {@code keepFraction} of the prunable weights remain (the gradual schedule calls
+     * this with its own fractions). Criteria with several rounds (SynFlow) shrink the kept fraction
+     * exponentially, rescoring after each round.
+     */
+    public void pruneToKeepFraction(Model model, WeightMasks masks, double keepFraction) {
+        if (!(keepFraction > 0 && keepFraction <= 1)) {
+            throw new IllegalArgumentException("keep fraction must be in (0, 1], got " + keepFraction);
+        }
+        List<Parameter> weights = PrunableWeights.of(model, includeClassifier);
+        WeightCriterion criterion = method.newCriterion(seed);
+        if (criterion.usesData() && calibration == null) {
+            throw new IllegalArgumentException("method '" + method.name() + "' needs calibration data: "
+                    + "call optCalibration(loader, batches)");
+        }
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        weights.forEach(w -> shapes.put(w.fullName(), w.value().getShape()));
+        int rounds = criterion.rounds();
+        for (int round = 1; round <= rounds; round++) {
+            masks.apply(model);
+            Map<String, float[]> scores = criterion.score(model, weights, calibration);
+            for (Map.Entry<String, float[]> e : scores.entrySet()) {
+                float[] old = masks.get(e.getKey());
+                float[] s = e.getValue();
+                for (int i = 0; old != null && i < s.length; i++) {
+                    if (old[i] == 0) {
+                        s[i] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+            double keep = Math.pow(keepFraction, round / (double) rounds);
+            Map<String, float[]> selected = method.keepRule().select(scores, shapes, keep);
+            for (Parameter w : weights) {
+                masks.set(w, selected.get(w.fullName()));
+            }
+        }
+        masks.apply(model);
+    }
+
+    /**
+     * The fraction of the prunable weights to keep so that total / non-zero parameters equals
+     * {@code compression}, counting everything outside them (biases, batch norm, an unpruned
+     * classifier) as kept.
+     */
+    public static double keepFraction(Model model, List<Parameter> prunable, double compression) {
+        long total = 0;
+        for (Parameter p : model.trainableParameters()) {
+            total += p.value().size();
+        }
+        long prunableSize = prunable.stream().mapToLong(p -> p.value().size()).sum();
+        long fixed = total - prunableSize;
+        double keep = (total / compression - fixed) / prunableSize;
+        if (keep <= 0) {
+            double reachable = total / (double) (fixed + 1);
+            throw new IllegalArgumentException(String.format(
+                    "compression %s cannot be reached: the %,d parameters outside the prunable weights "
+                            + "(biases, batch norm, the classifier) allow at most %.1f", compression, fixed, reachable));
+        }
+        return Math.min(1, keep);
+    }
+
+    /** {@code setMethod} is required; {@code setCompression} too unless the method is N:M. */
+    public static final class Builder {
+        private UnstructuredMethod method;
+        private double compression = Double.NaN;
+        private Calibration calibration;
+        private boolean includeClassifier;
+        private long seed;
+
+        private Builder() {}
+
+        public Builder setMethod(String name) {
+            this.method = UnstructuredMethods.get(name);
+            return this;
+        }
+
+        /** Total / non-zero parameters after pruning, at least 1 (4 keeps a quarter). */
+        public Builder setCompression(double compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        public Builder optCalibration(Calibration calibration) {
+            this.calibration = calibration;
+            return this;
+        }
+
+        /** Also prune the classifier's weights (default: it stays dense). */
+        public Builder optIncludeClassifier(boolean include) {
+            this.includeClassifier = include;
+            return this;
+        }
+
+        /** Seed of the random criterion. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public UnstructuredPruner build() {
+            if (method == null) {
+                throw new IllegalArgumentException("UnstructuredPruner needs a method: call setMethod; known are "
+                        + UnstructuredMethods.names());
+            }
+            if (!method.keepRule().fixedFraction() && !(compression >= 1)) {
+                throw new IllegalArgumentException("compression must be at least 1 (4 keeps a quarter of the "
+                        + "weights), got " + compression);
+            }
+            return new UnstructuredPruner(this);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.prune4j.sparsity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+
+import org.junit.jupiter.api.Test;
+import org.prune4j.engine.Engines;
+import org.prune4j.engine.HessianVector;
+
+import java.util.List;
+
+class HessianVectorTest {
+
+    @Test
+    void productEqualsTheAnalyticHessianOfACubicTimesTheVector() {
+        // loss = Σ w³ + Σ w·u  →  H = diag(6w) (u is linear, no curvature), H·v = 6·w·v
+        float[] w = {0.5f, -1f, 2f, 0.25f};
+        float[] v = {1f, 2f, -1f, 4f};
+        try (NDManager m = Engines.get().newBaseManager()) {
+            NDArray weight = Engines.create(m, w, new Shape(4));
+            weight.setRequiresGradient(true);
+            NDArray u = Engines.create(m, new float[] {3, 1, 4, 1}, new Shape(4));
+            NDArray vector = Engines.create(m, v, new Shape(4));
+            NDArray[] hv;
+            try (GradientCollector gc = Engines.get().newGradientCollector()) {
+                NDArray loss = weight.pow(3).sum().add(weight.mul(u).sum());
+                hv = HessianVector.product(loss, List.of(weight), List.of(vector), m);
+            }
+            float[] actual = hv[0].toFloatArray();
+            for (int i = 0; i < w.length; i++) {
+                assertThat((double) actual[i]).isCloseTo(6.0 * w[i] * v[i], within(1e-5));
+            }
+        }
+    }
+}
