@@ -3,11 +3,11 @@ package org.prune4j.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code prune4j} command: train, evaluate and summarize models (pruning to follow). */
+/** The {@code prune4j} command: train, evaluate, summarize, prune, benchmark and report. */
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning toolkit for the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class,
-            BenchmarkCommand.class, PruneCommand.class})
+            BenchmarkCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class})
 public final class Prune4jCli {
 
     public static void main(String[] args) {

@@ -39,6 +39,21 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
                 warmupEpochs, newEpochs, batchSize, augment, seed);
     }
 
+    /** The same recipe with a different seed (data order, augmentation). */
+    public TrainingRecipe withSeed(long newSeed) {
+        return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
+                warmupEpochs, epochs, batchSize, augment, newSeed);
+    }
+
+    /** The inverse of {@link #toMap}, e.g. for a recipe read back from provenance or a results store. */
+    public static TrainingRecipe fromMap(Map<String, Object> m) {
+        return new TrainingRecipe((String) m.get("optimizer"), ((Number) m.get("learningRate")).doubleValue(),
+                ((Number) m.get("momentum")).doubleValue(), (Boolean) m.get("nesterov"),
+                ((Number) m.get("weightDecay")).doubleValue(), (String) m.get("schedule"),
+                ((Number) m.get("warmupEpochs")).doubleValue(), ((Number) m.get("epochs")).intValue(),
+                ((Number) m.get("batchSize")).intValue(), (Boolean) m.get("augment"), ((Number) m.get("seed")).longValue());
+    }
+
     public Optimizer newOptimizer() {
         return Optimizers.create(optimizer, momentum, nesterov, weightDecay);
     }

@@ -1,0 +1,119 @@
+package org.prune4j.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs a spec's grid against a results store: a run already in the store is skipped, every other
+ * one is executed and recorded when it finishes. Restarting after a crash or {@code kill -9}
+ * therefore redoes only the run that was interrupted. Base models are kept next to the store
+ * ({@code results.db.models/}), so pruning runs never retrain them.
+ */
+public final class BenchRunner {
+
+    private final BenchSpec spec;
+    private final ResultsStore store;
+    private final Path modelsDir;
+    private final Consumer<String> log;
+
+    private BenchRunner(Builder b) {
+        this.spec = b.spec;
+        this.store = b.store;
+        this.modelsDir = b.modelsDir != null ? b.modelsDir
+                : b.store.file().resolveSibling(b.store.file().getFileName() + ".models");
+        this.log = b.log;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How many runs the grid has, how many were already done, and how many this call ran. */
+    public record Summary(int planned, int skipped, int ran) {}
+
+    public Summary run() {
+        List<RunSettings> plan = RunPlan.of(spec);
+        try {
+            Files.createDirectories(modelsDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + modelsDir, e);
+        }
+        BenchData data = new BenchData(spec.data(), spec.dataDir(), spec.trainLimit(), spec.testLimit());
+        RunExecutor executor = new RunExecutor(data, modelsDir, spec.measureLatency());
+        int skipped = 0;
+        int ran = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            RunSettings run = plan.get(i);
+            String prefix = String.format("[%d/%d] %s %s", i + 1, plan.size(), run.id(), run.label());
+            if (store.contains(run.id()) && (!run.dense() || Files.exists(executor.denseCheckpoint(run)))) {
+                skipped++;
+                log.accept(prefix + ": done already");
+                continue;
+            }
+            if (!run.dense() && !Files.exists(executor.denseCheckpoint(run.denseBase()))) {
+                // the base model's file is gone (deleted, or its run was recorded elsewhere): make it again
+                log.accept(prefix + ": base model missing, recreating it");
+                executor.execute(run.denseBase());
+            }
+            long start = System.nanoTime();
+            RunExecutor.Result result = executor.execute(run);
+            if (!store.contains(run.id())) {
+                store.record(spec.name(), run, result.metrics(), result.provenance());
+                ran++;
+            }
+            RunMetrics m = result.metrics();
+            log.accept(String.format("%s: top-1 %s -> %s -> %s, compression %.2f, speed-up %.2f theoretical%s (%.0f s)",
+                    prefix, pct(m.top1Before()), pct(m.top1Pruned()), pct(m.top1FineTuned()), m.actualCompression(),
+                    m.theoreticalSpeedUp(), m.measuredSpeedUpBatch128() == null ? ""
+                            : String.format(" / %.2f measured", m.measuredSpeedUpBatch128()),
+                    (System.nanoTime() - start) / 1e9));
+        }
+        return new Summary(plan.size(), skipped, ran);
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format("%.2f%%", 100 * v);
+    }
+
+    /** {@code setSpec} and {@code setStore} are required. */
+    public static final class Builder {
+        private BenchSpec spec;
+        private ResultsStore store;
+        private Path modelsDir;
+        private Consumer<String> log = line -> {};
+
+        private Builder() {}
+
+        public Builder setSpec(BenchSpec spec) {
+            this.spec = spec;
+            return this;
+        }
+
+        public Builder setStore(ResultsStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Where base and pruned models are kept (default: next to the store, {@code <db>.models}). */
+        public Builder optModelsDir(Path dir) {
+            this.modelsDir = dir;
+            return this;
+        }
+
+        public Builder optLog(Consumer<String> log) {
+            this.log = log;
+            return this;
+        }
+
+        public BenchRunner build() {
+            if (spec == null || store == null) {
+                throw new IllegalArgumentException("BenchRunner needs setSpec and setStore");
+            }
+            return new BenchRunner(this);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.prune4j.experiment;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import org.prune4j.data.DataSets;
+import org.prune4j.importance.Importances;
+import org.prune4j.pruning.PruningTarget;
+import org.prune4j.pruning.Scope;
+import org.prune4j.sparsity.UnstructuredMethods;
+import org.prune4j.train.TrainingRecipe;
+import org.prune4j.train.optim.Optimizers;
+import org.prune4j.train.schedule.Schedules;
+import org.prune4j.zoo.ModelZoo;
+import org.prune4j.zoo.ZooArchitecture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A declared experiment: models (zoo names or checkpoints), data, the dense training recipe (for
+ * zoo models and for pruning at initialization), fine-tuning, seeds, unstructured methods with
+ * ShrinkBench compression ratios (4 = keep a quarter of the parameters), structured methods
+ * with budgets, and the pruning schedule. Read from YAML or JSON; everything is checked before
+ * any run starts, and errors name the file, the key and the allowed values.
+ *
+ * <pre>
+ * name: lenet5-quick
+ * models: [lenet5]
+ * data: fashion-mnist
+ * train_limit: 12000
+ * pretrain: {epochs: 3, lr: 0.1, schedule: onecycle}
+ * finetune: {epochs: 1, lr: 0.01, schedule: cosine}
+ * seeds: [0]
+ * methods: [global-magnitude, layer-magnitude, random, snip]
+ * compressions: [2, 4, 8]
+ * structured: {methods: [l1], scope: global, targets: [macs=2x]}
+ * </pre>
+ */
+public record BenchSpec(Path file, String name, List<String> models, String data, Path dataDir,
+        Integer trainLimit, Integer testLimit, TrainingRecipe pretrain, TrainingRecipe fineTune,
+        List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
+        int calibrationBatches, boolean includeClassifier, List<String> structuredMethods, String structuredScope,
+        List<String> structuredTargets, boolean measureLatency) {
+
+    public static final List<String> SCHEDULES = List.of("oneshot", "iterative", "agp");
+    private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
+            "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
+            "calibration_batches", "include_classifier", "structured", "latency");
+    private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "schedule", "optimizer", "momentum",
+            "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
+    private static final Set<String> STRUCTURED_KEYS = Set.of("methods", "scope", "targets");
+
+    public static BenchSpec read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new SpecException(file, "", "no such file");
+        }
+        JsonNode root;
+        try {
+            String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            ObjectMapper mapper = lower.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+            root = mapper.readTree(file.toFile());
+        } catch (JacksonException e) {
+            throw new SpecException(file, "", "not valid YAML/JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        } catch (IOException e) {
+            throw new SpecException(file, "", "cannot be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new SpecException(file, "", "is empty");
+        }
+        return parse(file, root);
+    }
+
+    static BenchSpec parse(Path file, JsonNode root) {
+        SpecReader r = new SpecReader(file);
+        r.allowOnly(root, "", KEYS);
+        String name = r.string(root, "", "name", file.getFileName().toString());
+        String data = r.string(root, "", "data", null);
+        if (!DataSets.NAMES.contains(data)) {
+            throw r.error("data", "unknown data set '" + data + "'; allowed: " + DataSets.NAMES);
+        }
+        String dataDir = r.string(root, "", "data_dir", "");
+        Path baseDir = file.toAbsolutePath().getParent();
+        List<String> models = r.list(root, "", "models", true, e -> {
+            String m = r.stringElement(e);
+            if (!ModelZoo.contains(m) && !Files.isRegularFile(baseDir.resolve(m)) && !Files.isRegularFile(Path.of(m))) {
+                throw r.error(e.path(), "'" + m + "' is neither a zoo model "
+                        + ModelZoo.architectures().stream().map(ZooArchitecture::name).toList()
+                        + " nor an existing checkpoint file");
+            }
+            return m;
+        });
+        TrainingRecipe pretrain = recipe(r, root, "pretrain", TrainingRecipe.defaults(15, 0));
+        TrainingRecipe fineTune = recipe(r, root, "finetune",
+                new TrainingRecipe("sgd", 0.01, 0.9, true, 5e-4, "cosine", 0, 2, 128, false, 0));
+        List<Long> seeds = r.list(root, "", "seeds", false, e -> {
+            if (!e.node().isIntegralNumber() || e.node().asLong() < 0) {
+                throw r.error(e.path(), "expected a whole number >= 0, got " + SpecReader.describe(e.node()));
+            }
+            return e.node().asLong();
+        });
+        if (seeds.isEmpty()) {
+            seeds = List.of(0L);
+        }
+        List<String> methods = r.list(root, "", "methods", false, e -> {
+            String m = r.stringElement(e);
+            if (!UnstructuredMethods.exists(m)) {
+                throw r.error(e.path(), "unknown method '" + m + "'; allowed: " + UnstructuredMethods.names());
+            }
+            return m;
+        });
+        List<Double> compressions = r.list(root, "", "compressions", false, e -> {
+            if (!e.node().isNumber() || e.node().asDouble() < 1) {
+                throw r.error(e.path(), "a compression ratio must be a number >= 1 (4 keeps a quarter of the "
+                        + "parameters), got " + SpecReader.describe(e.node()));
+            }
+            return e.node().asDouble();
+        });
+        boolean needsCompressions = methods.stream().anyMatch(m -> !m.toLowerCase(Locale.ROOT).startsWith("nm-"));
+        if (needsCompressions && compressions.isEmpty()) {
+            throw r.error("compressions", "is required when 'methods' lists unstructured methods (e.g. [2, 4, 8])");
+        }
+        String schedule = r.string(root, "", "schedule", "oneshot");
+        if (!SCHEDULES.contains(schedule)) {
+            throw r.error("schedule", "unknown schedule '" + schedule + "'; allowed: " + SCHEDULES);
+        }
+        int steps = r.integer(root, "", "schedule_steps", 3, 1);
+        int calibration = r.integer(root, "", "calibration_batches", 8, 1);
+        boolean includeClassifier = r.bool(root, "", "include_classifier", false);
+        boolean latency = r.bool(root, "", "latency", true);
+
+        List<String> structuredMethods = List.of();
+        String scope = "global";
+        List<String> targets = List.of();
+        JsonNode structured = root.get("structured");
+        if (structured != null && !structured.isNull()) {
+            r.allowOnly(structured, "structured", STRUCTURED_KEYS);
+            structuredMethods = r.list(structured, "structured", "methods", true, e -> {
+                String m = r.stringElement(e);
+                if (!Importances.NAMES.contains(m)) {
+                    throw r.error(e.path(), "unknown structured method '" + m + "'; allowed: " + Importances.NAMES);
+                }
+                return m;
+            });
+            scope = r.string(structured, "structured", "scope", "global");
+            try {
+                Scope.parse(scope);
+            } catch (IllegalArgumentException ex) {
+                throw r.error("structured.scope", ex.getMessage());
+            }
+            targets = r.list(structured, "structured", "targets", true, e -> {
+                String t = r.stringElement(e);
+                try {
+                    PruningTarget.parse(t);
+                } catch (IllegalArgumentException ex) {
+                    throw r.error(e.path(), ex.getMessage());
+                }
+                return t;
+            });
+        }
+        if (methods.isEmpty() && structuredMethods.isEmpty()) {
+            throw r.error("methods", "no method to run: list unstructured 'methods' or 'structured.methods'");
+        }
+        return new BenchSpec(file, name, models, data, dataDir.isEmpty() ? null : Path.of(dataDir),
+                r.optionalInteger(root, "", "train_limit", 1), r.optionalInteger(root, "", "test_limit", 1),
+                pretrain, fineTune, List.copyOf(seeds), methods, compressions, schedule, steps, calibration,
+                includeClassifier, structuredMethods, scope, targets, latency);
+    }
+
+    private static TrainingRecipe recipe(SpecReader r, JsonNode root, String key, TrainingRecipe defaults) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return defaults;
+        }
+        r.allowOnly(node, key, RECIPE_KEYS);
+        String schedule = r.string(node, key, "schedule", defaults.schedule());
+        if (!Schedules.NAMES.contains(schedule)) {
+            throw r.error(key + ".schedule", "unknown schedule '" + schedule + "'; allowed: " + Schedules.NAMES);
+        }
+        String optimizer = r.string(node, key, "optimizer", defaults.optimizer());
+        if (!Optimizers.NAMES.contains(optimizer)) {
+            throw r.error(key + ".optimizer", "unknown optimizer '" + optimizer + "'; allowed: " + Optimizers.NAMES);
+        }
+        double lr = r.number(node, key, "lr", defaults.learningRate(), 0);
+        if (!(lr > 0)) {
+            throw r.error(key + ".lr", "expected a learning rate > 0, got " + lr);
+        }
+        int epochs = r.integer(node, key, "epochs", defaults.epochs(), 1);
+        double warmup = r.number(node, key, "warmup_epochs", defaults.warmupEpochs(), 0);
+        if (warmup >= epochs) {
+            throw r.error(key + ".warmup_epochs", "must be less than epochs (" + epochs + "), got " + warmup);
+        }
+        return new TrainingRecipe(optimizer, lr, r.number(node, key, "momentum", defaults.momentum(), 0),
+                r.bool(node, key, "nesterov", defaults.nesterov()),
+                r.number(node, key, "weight_decay", defaults.weightDecay(), 0), schedule, warmup, epochs,
+                r.integer(node, key, "batch_size", defaults.batchSize(), 1),
+                r.bool(node, key, "augment", defaults.augment()), 0);
+    }
+
+    /** The model reference as a checkpoint path when it is one (relative to the spec file first), else null. */
+    public Path checkpointOf(String model) {
+        if (ModelZoo.contains(model)) {
+            return null;
+        }
+        Path relative = file.toAbsolutePath().getParent().resolve(model);
+        return Files.isRegularFile(relative) ? relative : Path.of(model);
+    }
+}

@@ -1,0 +1,78 @@
+package org.prune4j.experiment;
+
+import org.prune4j.train.TrainingRecipe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The runs of a spec in execution order: per model and seed, the dense run first, then every method and budget. */
+public final class RunPlan {
+
+    private RunPlan() {}
+
+    public static List<RunSettings> of(BenchSpec spec) {
+        List<RunSettings> runs = new ArrayList<>();
+        for (String model : spec.models()) {
+            Path checkpoint = spec.checkpointOf(model);
+            String digest = checkpoint == null ? null : sha256(checkpoint);
+            String modelRef = checkpoint == null ? model : checkpoint.toString();
+            for (long seed : spec.seeds()) {
+                Map<String, Object> pretrain = withSeed(spec.pretrain(), seed);
+                Map<String, Object> fineTune = withSeed(spec.fineTune(), seed);
+                RunSettings dense = new RunSettings("dense", modelRef, digest, spec.data(), spec.trainLimit(),
+                        spec.testLimit(), pretrain, null, "dense", 1.0, null, null, null, 0, 0, false, seed);
+                runs.add(dense);
+                for (String method : spec.methods()) {
+                    boolean nOfM = method.toLowerCase(Locale.ROOT).startsWith("nm-");
+                    for (Double compression : nOfM ? List.<Double>of() : spec.compressions()) {
+                        runs.add(unstructured(spec, dense, fineTune, method, compression));
+                    }
+                    if (nOfM) {
+                        runs.add(unstructured(spec, dense, fineTune, method, null));
+                    }
+                }
+                for (String method : spec.structuredMethods()) {
+                    for (String target : spec.structuredTargets()) {
+                        runs.add(new RunSettings("structured", modelRef, digest, spec.data(), spec.trainLimit(),
+                                spec.testLimit(), pretrain, fineTune, method, null, target, spec.structuredScope(),
+                                null, 0, spec.calibrationBatches(), false, seed));
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
+    private static RunSettings unstructured(BenchSpec spec, RunSettings dense, Map<String, Object> fineTune,
+            String method, Double compression) {
+        return new RunSettings("unstructured", dense.model(), dense.modelDigest(), spec.data(), spec.trainLimit(),
+                spec.testLimit(), dense.pretrain(), fineTune, method, compression, null, null, spec.schedule(),
+                spec.scheduleSteps(), spec.calibrationBatches(), spec.includeClassifier(), dense.seed());
+    }
+
+    private static Map<String, Object> withSeed(TrainingRecipe recipe, long seed) {
+        return recipe.withSeed(seed).toMap();
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.prune4j.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.report.ReportWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+class BenchRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGridRunsOnceRecordsEveryMetricAndASecondCallRedoesNothing() throws IOException {
+        Path specFile = dir.resolve("spec.yaml");
+        Files.writeString(specFile, """
+                name: tiny
+                models: [mlp]
+                data: synthetic
+                train_limit: 512
+                test_limit: 256
+                pretrain: {epochs: 1, lr: 0.05}
+                finetune: {epochs: 1, lr: 0.01}
+                methods: [global-magnitude, layer-magnitude-grad]
+                compressions: [4]
+                structured: {methods: [l1], targets: [params=2x]}
+                latency: false
+                """);
+        BenchSpec spec = BenchSpec.read(specFile);
+        Path db = dir.resolve("results.db");
+        try (ResultsStore store = ResultsStore.open(db)) {
+            BenchRunner.Summary first = BenchRunner.builder().setSpec(spec).setStore(store).build().run();
+            assertThat(first).isEqualTo(new BenchRunner.Summary(4, 0, 4));
+            BenchRunner.Summary second = BenchRunner.builder().setSpec(spec).setStore(store).build().run();
+            assertThat(second).isEqualTo(new BenchRunner.Summary(4, 4, 0));
+
+            List<Map<String, Object>> runs = store.runs();
+            assertThat(runs).hasSize(4);
+            Map<String, Object> magnitude = runs.stream().filter(r -> r.get("method").equals("global-magnitude"))
+                    .findFirst().orElseThrow();
+            assertThat((double) magnitude.get("actual_compression")).isBetween(3.9, 4.1);
+            assertThat((double) magnitude.get("theoretical_speedup")).isGreaterThan(2);
+            assertThat(number(magnitude, "nonzero_parameters") * 4).isCloseTo(number(magnitude, "parameters"),
+                    org.assertj.core.data.Percentage.withPercentage(2));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> details = (Map<String, Object>) magnitude.get("metrics");
+            assertThat(details).containsKeys("before", "afterPruning", "afterFineTuning", "layerSparsity",
+                    "pruneSeconds", "fineTuneSeconds", "sizeBytesDense");
+            assertThat(((Map<?, ?>) magnitude.get("provenance")).containsKey("parent")).isTrue();
+            Map<String, Object> structured = runs.stream().filter(r -> r.get("kind").equals("structured"))
+                    .findFirst().orElseThrow();
+            assertThat(number(structured, "parameters")).as("structured pruning makes the model smaller")
+                    .isLessThan(number(runs.get(0), "parameters"));
+
+            List<Path> report = ReportWriter.write(store, dir.resolve("report"));
+            assertThat(report).extracting(p -> p.getFileName().toString())
+                    .contains("index.html", "accuracy-vs-compression-mlp.png", "accuracy-vs-compression-mlp.svg",
+                            "accuracy-vs-speedup-mlp.png", "accuracy-vs-speedup-mlp.svg");
+            String html = Files.readString(dir.resolve("report/index.html"));
+            assertThat(html).contains("global-magnitude", "layer-magnitude-grad", "structured l1 (global)",
+                    "accuracy-vs-compression-mlp.png");
+            assertThat(Files.size(dir.resolve("report/accuracy-vs-compression-mlp.png"))).isGreaterThan(5000);
+        }
+    }
+
+    private static long number(Map<String, Object> row, String column) {
+        return ((Number) row.get(column)).longValue();
+    }
+}

@@ -1,0 +1,109 @@
+package org.prune4j.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+class BenchSpecTest {
+
+    @TempDir
+    Path dir;
+
+    static final String VALID = """
+            name: t
+            models: [mlp]
+            data: synthetic
+            seeds: [0, 1]
+            methods: [global-magnitude, nm-2:4]
+            compressions: [2, 4]
+            structured: {methods: [l1], targets: [macs=2x]}
+            """;
+
+    Path write(String name, String text) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bench-lenet5-quick.yaml", "bench-fashion-mnist.yaml", "bench-schedules.json"})
+    void theShippedExamplesAreValid(String example) {
+        BenchSpec spec = BenchSpec.read(Path.of("..", "examples", example));
+        assertThat(RunPlan.of(spec)).isNotEmpty();
+    }
+
+    @Test
+    void thePlanHasADenseRunPerModelAndSeedAndEveryMethodBudgetPair() {
+        List<RunSettings> plan = assertValid(VALID);
+        // per seed: dense + 2 compressions × global-magnitude + one N:M run + one structured run
+        assertThat(plan).hasSize(2 * 5);
+        assertThat(plan.get(0).dense()).isTrue();
+        Set<String> ids = new HashSet<>();
+        plan.forEach(r -> ids.add(r.id()));
+        assertThat(ids).hasSize(plan.size());
+    }
+
+    @Test
+    void runIdsDependOnTheRunsSettingsOnly() throws IOException {
+        List<RunSettings> a = assertValid(VALID);
+        List<RunSettings> b = RunPlan.of(BenchSpec.read(write("other-name.yaml",
+                VALID.replace("name: t", "name: renamed").replace("[2, 4]", "[4, 2, 8]"))));
+        RunSettings x4a = a.stream().filter(r -> Double.valueOf(4).equals(r.compression())).findFirst().orElseThrow();
+        RunSettings x4b = b.stream().filter(r -> Double.valueOf(4).equals(r.compression()) && r.seed() == x4a.seed())
+                .findFirst().orElseThrow();
+        assertThat(x4b.id()).isEqualTo(x4a.id());
+        assertThat(b.get(0).id()).as("the dense run does not depend on the methods").isEqualTo(a.get(0).id());
+        List<RunSettings> c = RunPlan.of(BenchSpec.read(write("lr.yaml", VALID + "finetune: {lr: 0.02}\n")));
+        assertThat(c.get(1).id()).as("a different fine-tuning recipe is a different run").isNotEqualTo(a.get(1).id());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown key           | compresions: [2]                       | 'compresions': unknown key; allowed keys are",
+        "unknown method        | methods: [magnitud]                    | 'methods[0]': unknown method 'magnitud'; allowed: [random, global-magnitude",
+        "ratio below one       | compressions: [2, 0.5]                 | 'compressions[1]': a compression ratio must be a number >= 1",
+        "wrong type            | compressions: [two]                    | 'compressions[0]': a compression ratio must be a number >= 1 (4 keeps a quarter of the parameters), got 'two' (a string)",
+        "unknown data          | data: imagenet                         | 'data': unknown data set 'imagenet'; allowed: [fashion-mnist",
+        "unknown model         | models: [lenet6]                       | 'models[0]': 'lenet6' is neither a zoo model",
+        "bad schedule          | schedule: cubic                        | 'schedule': unknown schedule 'cubic'; allowed: [oneshot, iterative, agp]",
+        "bad recipe key        | finetune: {epoch: 2}                   | 'finetune.epoch': unknown key",
+        "bad structured target | 'structured: {methods: [l1], targets: [speed=2x]}' | 'structured.targets[0]': target 'speed=2x': unknown quantity",
+        "seeds of wrong type   | seeds: [zero]                          | 'seeds[0]': expected a whole number >= 0, got 'zero'",
+    })
+    void invalidSpecsAreRejectedNamingTheFileTheKeyAndTheAllowedValues(String what, String line, String expected)
+            throws IOException {
+        String key = line.substring(0, line.indexOf(':'));
+        String text = VALID.lines().filter(l -> !l.startsWith(key + ":")).reduce("", (x, y) -> x + y + "\n") + line + "\n";
+        Path f = write("bad.yaml", text);
+        assertThatThrownBy(() -> BenchSpec.read(f)).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(f.toString()).hasMessageContaining(expected);
+    }
+
+    @Test
+    void brokenYamlAndMissingFilesAreNamed() throws IOException {
+        Path broken = write("broken.yaml", "models: [mlp\ndata: synthetic\n");
+        assertThatThrownBy(() -> BenchSpec.read(broken)).hasMessageContaining(broken.toString())
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> BenchSpec.read(dir.resolve("none.yaml"))).hasMessageContaining("no such file");
+    }
+
+    private List<RunSettings> assertValid(String text) {
+        try {
+            return RunPlan.of(BenchSpec.read(write("ok.yaml", text)));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.prune4j.cli;
+
+import org.prune4j.experiment.ResultsStore;
+import org.prune4j.report.ReportWriter;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code prune4j report results.db --out report/}: plots and an HTML page from a results database. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write plots (PNG and SVG) and an HTML page from a results database.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DB", description = "Results database written by 'prune4j bench'.")
+    Path db;
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(db)) {
+            throw new IllegalArgumentException("results database " + db + " does not exist");
+        }
+        try (ResultsStore store = ResultsStore.open(db)) {
+            List<Path> files = ReportWriter.write(store, out);
+            files.forEach(f -> System.out.println(f));
+        }
+        return 0;
+    }
+}
