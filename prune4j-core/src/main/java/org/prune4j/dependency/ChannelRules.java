@@ -17,6 +17,9 @@ import org.prune4j.graph.ops.IdentityOp;
 import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.graph.ops.MulOp;
 import org.prune4j.graph.ops.Pool2dOp;
+import org.prune4j.graph.ops.ScaleShiftOp;
+import org.prune4j.graph.ops.SoftmaxOp;
+import org.prune4j.graph.ops.ChannelShuffleOp;
 
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +48,16 @@ public final class ChannelRules {
         register(GlobalAvgPoolOp.class, PASS_THROUGH);
         register(DropoutOp.class, PASS_THROUGH);
         register(IdentityOp.class, PASS_THROUGH);
+        register(ScaleShiftOp.class, PASS_THROUGH);
+        // Ops that mix or permute channels: the channels on both sides stay as they are.
+        register(SoftmaxOp.class, (node, graph, c) -> {
+            c.markFixed(node.name(), "softmax mixes all features");
+            c.markFixed(node.inputs().get(0), "input of softmax '" + node.name() + "'");
+        });
+        register(ChannelShuffleOp.class, (node, graph, c) -> {
+            c.markFixed(node.name(), "channel shuffle permutes channels");
+            c.markFixed(node.inputs().get(0), "input of channel shuffle '" + node.name() + "'");
+        });
         // Residual adds and (channel-gated) products: every input shares the output's indices.
         register(AddOp.class, PASS_THROUGH);
         register(MulOp.class, PASS_THROUGH);

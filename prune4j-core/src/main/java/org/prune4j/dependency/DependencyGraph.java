@@ -24,9 +24,12 @@ public final class DependencyGraph {
     private final Graph graph;
     private final List<Group> groups;
 
-    private DependencyGraph(Graph graph, List<Group> groups) {
+    private final List<String> untouched;
+
+    private DependencyGraph(Graph graph, List<Group> groups, List<String> untouched) {
         this.graph = graph;
         this.groups = List.copyOf(groups);
+        this.untouched = List.copyOf(untouched);
     }
 
     public static DependencyGraph of(Graph graph) {
@@ -63,12 +66,17 @@ public final class DependencyGraph {
             }
         }
         Map<List<String>, List<Map<String, List<Integer>>>> bySignature = new LinkedHashMap<>();
+        Set<String> untouched = new java.util.LinkedHashSet<>();
         for (Map<String, List<Integer>> component : components.values()) {
             List<String> spaces = List.copyOf(component.keySet());
-            boolean removable = spaces.stream().anyMatch(created::contains)
-                    && spaces.stream().noneMatch(fixed::containsKey);
-            if (removable) {
+            boolean prunable = spaces.stream().anyMatch(created::contains);
+            List<String> blockers = spaces.stream().filter(fixed::containsKey).toList();
+            if (prunable && blockers.isEmpty()) {
                 bySignature.computeIfAbsent(spaces, k -> new ArrayList<>()).add(component);
+            } else if (prunable && blockers.stream().anyMatch(b -> !b.equals(graph.inputName()) && !b.equals(graph.outputName()))) {
+                StringBuilder why = new StringBuilder("channels of " + spaces + " left untouched:");
+                blockers.forEach(b -> why.append(" '").append(b).append("' (").append(fixed.get(b)).append(')'));
+                untouched.add(why.toString());
             }
         }
         List<Group> groups = new ArrayList<>();
@@ -78,7 +86,16 @@ public final class DependencyGraph {
             channels.sort((x, y) -> Integer.compare(x.get(root).get(0), y.get(root).get(0)));
             groups.add(new Group(graph, root, g.getKey(), channels));
         }
-        return new DependencyGraph(graph, groups);
+        return new DependencyGraph(graph, groups, new ArrayList<>(untouched));
+    }
+
+    /**
+     * Channels that could be pruned but are kept because an op they pass through cannot follow
+     * (grouped convs, channel shuffles, softmax), each naming the nodes and the reason. The
+     * model's own input and output are not listed: they are never pruned by design.
+     */
+    public List<String> untouched() {
+        return untouched;
     }
 
     public Graph graph() {

@@ -8,7 +8,10 @@ import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.DropoutOp;
 import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.GlobalAvgPoolOp;
+import org.prune4j.graph.ops.ChannelShuffleOp;
 import org.prune4j.graph.ops.IdentityOp;
+import org.prune4j.graph.ops.ScaleShiftOp;
+import org.prune4j.graph.ops.SoftmaxOp;
 import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.graph.ops.MulOp;
 import org.prune4j.graph.ops.Pool2dOp;
@@ -35,6 +38,9 @@ public final class OpRegistry {
         register(ConcatOp.TYPE, a -> new ConcatOp());
         register(DropoutOp.TYPE, DropoutOp::fromAttributes);
         register(IdentityOp.TYPE, a -> new IdentityOp());
+        register(ScaleShiftOp.TYPE, ScaleShiftOp::fromAttributes);
+        register(SoftmaxOp.TYPE, a -> new SoftmaxOp());
+        register(ChannelShuffleOp.TYPE, ChannelShuffleOp::fromAttributes);
     }
 
     private OpRegistry() {}

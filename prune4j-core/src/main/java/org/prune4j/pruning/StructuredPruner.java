@@ -35,6 +35,8 @@ import java.util.Set;
  */
 public final class StructuredPruner {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StructuredPruner.class);
+
     /** Called after every step but the last, e.g. to fine-tune. */
     @FunctionalInterface
     public interface StepListener {
@@ -88,6 +90,9 @@ public final class StructuredPruner {
         for (int step = 1; step <= steps; step++) {
             ModelSummary before = ModelSummary.of(model.graph());
             DependencyGraph deps = DependencyGraph.of(model.graph());
+            if (step == 1) {
+                deps.untouched().forEach(LOG::warn); // never a wrong model: what cannot follow stays
+            }
             List<Group> groups = eligible(deps);
             Importance criterion = Importances.create(importance, seed + step);
             if (criterion.usesData()) {

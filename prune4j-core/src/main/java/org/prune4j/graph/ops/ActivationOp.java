@@ -18,7 +18,7 @@ public final class ActivationOp implements Op {
 
     /** The supported functions. */
     public enum Kind {
-        RELU, RELU6, SIGMOID, HARD_SWISH, SILU;
+        RELU, RELU6, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU;
 
         /** Parses names such as {@code relu6} or {@code hard-swish}. */
         public static Kind parse(String name) {
@@ -29,7 +29,7 @@ public final class ActivationOp implements Op {
                 }
             }
             throw new IllegalArgumentException("unknown activation '" + name
-                    + "'; known are relu, relu6, sigmoid, hard-swish, silu");
+                    + "'; known are relu, relu6, sigmoid, hard-sigmoid, hard-swish, silu");
         }
 
         public String label() {
@@ -71,6 +71,11 @@ public final class ActivationOp implements Op {
                 return Activation.relu6(x);
             case SIGMOID:
                 return Activation.sigmoid(x);
+            case HARD_SIGMOID:
+                // relu6(x + 3) / 6, as torch.nn.Hardsigmoid (ONNX HardSigmoid with alpha 1/6, beta 0.5)
+                try (NDArray shifted = x.add(3f)) {
+                    return Activation.relu6(shifted).divi(6f);
+                }
             case SILU:
                 return Activation.swish(x, 1f);
             case HARD_SWISH:

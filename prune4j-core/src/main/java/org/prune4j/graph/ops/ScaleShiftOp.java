@@ -1,0 +1,70 @@
+package org.prune4j.graph.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+import org.prune4j.graph.NodeParameters;
+import org.prune4j.graph.OpRegistry;
+import org.prune4j.graph.Op;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code x·scale + shift} with scalar constants: what imported graphs write as Mul, Add, Sub or
+ * Div with a number (e.g. input normalization, a hard-sigmoid spelled out).
+ */
+public final class ScaleShiftOp implements Op {
+
+    public static final String TYPE = "scale-shift";
+
+    private final double scale;
+    private final double shift;
+
+    public ScaleShiftOp(double scale, double shift) {
+        if (!Double.isFinite(scale) || !Double.isFinite(shift)) {
+            throw new IllegalArgumentException("scale and shift must be finite, got " + scale + " and " + shift);
+        }
+        this.scale = scale;
+        this.shift = shift;
+    }
+
+    public double scale() {
+        return scale;
+    }
+
+    public double shift() {
+        return shift;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Shape outputShape(List<Shape> inputs) {
+        return inputs.get(0);
+    }
+
+    @Override
+    public NDArray forward(List<NDArray> inputs, NodeParameters params, boolean training) {
+        NDArray x = inputs.get(0);
+        NDArray scaled = scale == 1 ? x.duplicate() : x.mul((float) scale);
+        return shift == 0 ? scaled : scaled.addi((float) shift);
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return Map.of("scale", scale, "shift", shift);
+    }
+
+    public static ScaleShiftOp fromAttributes(OpRegistry.Attributes a) {
+        return new ScaleShiftOp(a.getDouble("scale"), a.getDouble("shift"));
+    }
+
+    @Override
+    public String toString() {
+        return "x*" + scale + "+" + shift;
+    }
+}

@@ -1,0 +1,262 @@
+package org.prune4j.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+
+import org.prune4j.engine.Engines;
+import org.prune4j.graph.Graph;
+import org.prune4j.graph.Node;
+import org.prune4j.graph.Op;
+import org.prune4j.graph.ops.ActivationOp;
+import org.prune4j.graph.ops.AddOp;
+import org.prune4j.graph.ops.BatchNormOp;
+import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.ConcatOp;
+import org.prune4j.graph.ops.Conv2dOp;
+import org.prune4j.graph.ops.DropoutOp;
+import org.prune4j.graph.ops.FlattenOp;
+import org.prune4j.graph.ops.GlobalAvgPoolOp;
+import org.prune4j.graph.ops.IdentityOp;
+import org.prune4j.graph.ops.LinearOp;
+import org.prune4j.graph.ops.MulOp;
+import org.prune4j.graph.ops.Pool2dOp;
+import org.prune4j.graph.ops.ScaleShiftOp;
+import org.prune4j.graph.ops.SoftmaxOp;
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a prune4j model as ONNX (opset 17): one or a few ONNX nodes per prune4j node, weights as
+ * initializers named {@code node.parameter}, a dynamic batch dimension, and the model's
+ * provenance as JSON in the metadata ({@code prune4j.provenance}). Eval-mode semantics: dropout
+ * becomes Identity and batch norm uses its running statistics.
+ */
+public final class OnnxExporter {
+
+    public static final int OPSET = 17;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnnxExporter() {}
+
+    /** Writes the file atomically (a temporary file moved into place). */
+    public static void export(Model model, Path file) {
+        byte[] bytes = toProto(model).toByteArray();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write ONNX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelProto toProto(Model model) {
+        Graph graph = model.graph();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("prune4j");
+        g.addInput(valueInfo(graph.inputName(), graph.inputShape()));
+        for (Node n : graph.nodes()) {
+            for (Parameter p : model.parametersOf(n.name()).values()) {
+                g.addInitializer(tensor(p.fullName(), p.value().toFloatArray(), p.value().getShape()));
+            }
+            writeNode(n, graph, g);
+        }
+        g.addOutput(valueInfo(graph.outputName(), graph.shapeOf(graph.outputName())));
+        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("prune4j")
+                .setProducerVersion(Engines.versions().get("prune4j")).setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        if (model.provenance() != null) {
+            try {
+                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey("prune4j.provenance")
+                        .setValue(JSON.writeValueAsString(model.provenance().toMap())));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write provenance as JSON", e);
+            }
+        }
+        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey("prune4j.versions")
+                .setValue(Engines.versions().toString()));
+        return m.build();
+    }
+
+    private static void writeNode(Node n, Graph graph, GraphProto.Builder g) {
+        String name = n.name();
+        List<String> in = n.inputs();
+        Op op = n.op();
+        if (op instanceof Conv2dOp c) {
+            List<String> inputs = new ArrayList<>(List.of(in.get(0), name + ".weight"));
+            if (c.hasBias()) {
+                inputs.add(name + ".bias");
+            }
+            int[] p = c.padding();
+            g.addNode(node("Conv", name, inputs, name)
+                    .addAttribute(ints("kernel_shape", c.kernel()[0], c.kernel()[1]))
+                    .addAttribute(ints("strides", c.stride()[0], c.stride()[1]))
+                    .addAttribute(ints("pads", p[0], p[1], p[0], p[1]))
+                    .addAttribute(ints("dilations", c.dilation()[0], c.dilation()[1]))
+                    .addAttribute(integer("group", c.groups())));
+        } else if (op instanceof BatchNormOp bn) {
+            g.addNode(node("BatchNormalization", name, List.of(in.get(0), name + ".weight", name + ".bias",
+                    name + ".runningMean", name + ".runningVar"), name)
+                    .addAttribute(real("epsilon", bn.epsilon())));
+        } else if (op instanceof LinearOp l) {
+            List<String> inputs = new ArrayList<>(List.of(in.get(0), name + ".weight"));
+            if (l.hasBias()) {
+                inputs.add(name + ".bias");
+            }
+            g.addNode(node("Gemm", name, inputs, name).addAttribute(integer("transB", 1)));
+        } else if (op instanceof ActivationOp a) {
+            writeActivation(a, name, in.get(0), g);
+        } else if (op instanceof Pool2dOp) {
+            Map<String, Object> a = op.attributes();
+            int k = (Integer) a.get("kernel");
+            int s = (Integer) a.get("stride");
+            int p = (Integer) a.get("padding");
+            boolean max = a.get("kind").equals("max");
+            NodeProto.Builder b = node(max ? "MaxPool" : "AveragePool", name, in, name)
+                    .addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
+                    .addAttribute(ints("pads", p, p, p, p));
+            if (!max) {
+                b.addAttribute(integer("count_include_pad", 1));
+            }
+            g.addNode(b);
+        } else if (op instanceof GlobalAvgPoolOp) {
+            boolean keep = (Boolean) op.attributes().get("keepDims");
+            g.addNode(node("GlobalAveragePool", name, in, keep ? name : name + "/pooled"));
+            if (!keep) {
+                g.addNode(node("Flatten", name + "/flatten", List.of(name + "/pooled"), name)
+                        .addAttribute(integer("axis", 1)));
+            }
+        } else if (op instanceof FlattenOp) {
+            g.addNode(node("Flatten", name, in, name).addAttribute(integer("axis", 1)));
+        } else if (op instanceof AddOp) {
+            g.addNode(node("Add", name, in, name));
+        } else if (op instanceof MulOp) {
+            g.addNode(node("Mul", name, in, name));
+        } else if (op instanceof ConcatOp) {
+            g.addNode(node("Concat", name, in, name).addAttribute(integer("axis", 1)));
+        } else if (op instanceof DropoutOp || op instanceof IdentityOp) {
+            g.addNode(node("Identity", name, in, name));
+        } else if (op instanceof ScaleShiftOp ss) {
+            g.addInitializer(tensor(name + "/scale", new float[] {(float) ss.scale()}, new Shape()));
+            g.addInitializer(tensor(name + "/shift", new float[] {(float) ss.shift()}, new Shape()));
+            g.addNode(node("Mul", name + "/mul", List.of(in.get(0), name + "/scale"), name + "/scaled"));
+            g.addNode(node("Add", name, List.of(name + "/scaled", name + "/shift"), name));
+        } else if (op instanceof SoftmaxOp) {
+            g.addNode(node("Softmax", name, in, name).addAttribute(integer("axis", 1)));
+        } else if (op instanceof ChannelShuffleOp cs) {
+            Shape s = graph.shapeOf(name);
+            long groups = cs.groups();
+            g.addInitializer(int64(name + "/grouped", 0, groups, s.get(0) / groups, s.get(1), s.get(2)));
+            g.addInitializer(int64(name + "/merged", 0, s.get(0), s.get(1), s.get(2)));
+            g.addNode(node("Reshape", name + "/group", List.of(in.get(0), name + "/grouped"), name + "/g"));
+            g.addNode(node("Transpose", name + "/swap", List.of(name + "/g"), name + "/t")
+                    .addAttribute(ints("perm", 0, 2, 1, 3, 4)));
+            g.addNode(node("Reshape", name, List.of(name + "/t", name + "/merged"), name));
+        } else {
+            throw new IllegalArgumentException("node '" + name + "': op type '" + op.type() + "' has no ONNX export");
+        }
+    }
+
+    private static void writeActivation(ActivationOp a, String name, String in, GraphProto.Builder g) {
+        switch (a.kind()) {
+            case RELU -> g.addNode(node("Relu", name, List.of(in), name));
+            case RELU6 -> {
+                g.addInitializer(tensor(name + "/min", new float[] {0}, new Shape()));
+                g.addInitializer(tensor(name + "/max", new float[] {6}, new Shape()));
+                g.addNode(node("Clip", name, List.of(in, name + "/min", name + "/max"), name));
+            }
+            case SIGMOID -> g.addNode(node("Sigmoid", name, List.of(in), name));
+            case HARD_SIGMOID -> g.addNode(node("HardSigmoid", name, List.of(in), name)
+                    .addAttribute(real("alpha", 1.0 / 6)).addAttribute(real("beta", 0.5)));
+            case HARD_SWISH -> g.addNode(node("HardSwish", name, List.of(in), name));
+            case SILU -> {
+                g.addNode(node("Sigmoid", name + "/sigmoid", List.of(in), name + "/gate"));
+                g.addNode(node("Mul", name, List.of(in, name + "/gate"), name));
+            }
+            default -> throw new IllegalArgumentException("node '" + name + "': activation " + a.kind() + " has no ONNX export");
+        }
+    }
+
+    private static NodeProto.Builder node(String type, String name, List<String> inputs, String output) {
+        return NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(output);
+    }
+
+    private static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            b.addInts(v);
+        }
+        return b.build();
+    }
+
+    private static AttributeProto ints(String name, int... values) {
+        long[] l = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            l[i] = values[i];
+        }
+        return ints(name, l);
+    }
+
+    private static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static AttributeProto real(String name, double value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
+                .setF((float) value).build();
+    }
+
+    static TensorProto tensor(String name, float[] values, Shape shape) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(buf.array()));
+        for (long d : shape.getShape()) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    private static TensorProto int64(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return t.build();
+    }
+
+    private static ValueInfoProto valueInfo(String name, Shape perSample) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (long d : perSample.getShape()) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+}

@@ -1,0 +1,17 @@
+package org.prune4j.onnx;
+
+/**
+ * An ONNX file prune4j cannot import: malformed, truncated, using an unsupported op or pattern,
+ * missing an initializer, or with a shape that cannot be resolved. The message names the file,
+ * the node and what was expected. Every import failure is of this type.
+ */
+public final class OnnxImportException extends IllegalArgumentException {
+
+    public OnnxImportException(String message) {
+        super(message);
+    }
+
+    public OnnxImportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
