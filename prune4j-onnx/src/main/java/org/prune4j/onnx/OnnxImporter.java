@@ -375,7 +375,10 @@ public final class OnnxImporter {
             if (type.equals("Add")) {
                 add(n, index, new AddOp(), act(n, 0, index), act(n, 1, index));
             } else if (type.equals("Mul")) {
-                add(n, index, new MulOp(), act(n, 0, index), act(n, 1, index));
+                String x = act(n, 0, index);
+                String y = act(n, 1, index);
+                boolean gateFirst = graph.shapeOf(x).size() < graph.shapeOf(y).size();
+                add(n, index, new MulOp(), gateFirst ? y : x, gateFirst ? x : y); // prune4j takes (x, gate)
             } else {
                 throw failAt(n, index, type + " of two activations is not supported (only Add and Mul)");
             }
@@ -446,6 +449,9 @@ public final class OnnxImporter {
         long[] k = ints(a, "kernel_shape", null);
         long[] s = ints(a, "strides", new long[] {1, 1});
         long[] p = ints(a, "pads", new long[] {0, 0, 0, 0});
+        // zeros from a folded Pad node are real values, counted by any average; the node's own pads
+        // are counted only with count_include_pad=1
+        boolean ownPads = Arrays.stream(p).anyMatch(v -> v > 0);
         for (int i = 0; i < 4; i++) {
             p[i] += extra[i];
         }
@@ -459,7 +465,7 @@ public final class OnnxImporter {
                     + " is not supported; prune4j pools with square kernels, equal strides, equal pads, floor mode");
         }
         boolean max = n.getOpType().equals("MaxPool");
-        if (!max && p[0] > 0 && intAttr(a, "count_include_pad", 0) == 0) {
+        if (!max && ownPads && intAttr(a, "count_include_pad", 0) == 0) {
             throw failAt(n, index, "AveragePool with padding must count the padding (count_include_pad=1)");
         }
         add(n, index, new Pool2dOp(max ? Pool2dOp.Kind.MAX : Pool2dOp.Kind.AVG, (int) k[0], (int) s[0], (int) p[0]), in);

@@ -1,0 +1,120 @@
+package org.prune4j.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.prune4j.dependency.ChannelRemoval;
+import org.prune4j.dependency.DependencyGraph;
+import org.prune4j.dependency.Group;
+import org.prune4j.engine.Engines;
+import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.metrics.ModelSummary;
+import org.prune4j.model.Model;
+import org.prune4j.pruning.PruningTarget;
+import org.prune4j.pruning.StructuredPruner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Models exported by PyTorch (tools/make_onnx_fixtures.py) import with PyTorch's outputs and prune consistently. */
+class PyTorchImportTest {
+
+    @TempDir
+    Path dir;
+
+    static Path fixture(Path dir, String name) throws IOException {
+        Path f = dir.resolve(name + ".onnx");
+        try (InputStream in = PyTorchImportTest.class.getResourceAsStream("fixtures/" + name + ".onnx")) {
+            Files.copy(in, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return f;
+    }
+
+    static float[] floats(String resource) throws IOException {
+        try (InputStream in = PyTorchImportTest.class.getResourceAsStream("fixtures/" + resource)) {
+            byte[] b = in.readAllBytes();
+            float[] out = new float[b.length / 4];
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+            return out;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se", "shuffle"})
+    void importedModelGivesPyTorchsOutputs(String name) throws IOException {
+        try (Model model = OnnxImporter.load(fixture(dir, name))) {
+            float[] actual = OnnxRoundTripTest.forward(model, floats(name + ".input.bin"), 2);
+            OnnxRoundTripTest.assertClose(actual, floats(name + ".output.bin"), name + " vs PyTorch");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se"})
+    void importedModelPrunesToTwiceFewerMacsAndStillEqualsItsMaskedSelf(String name) throws IOException {
+        try (Model model = OnnxImporter.load(fixture(dir, name))) {
+            long before = ModelSummary.of(model.graph()).macs();
+            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("macs=1.5x")).build()
+                    .prune(model, null);
+            assertThat(ModelSummary.of(model.graph()).macs()).isLessThan(before);
+            Path out = dir.resolve(name + "-pruned.onnx");
+            OnnxExporter.export(model, out);
+            float[] input = floats(name + ".input.bin");
+            float[] ours = OnnxRoundTripTest.forward(model, input, 2);
+            try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1)) {
+                OnnxRoundTripTest.assertClose(ort.run(input, 2), ours, name + " pruned, ONNX Runtime vs prune4j");
+            }
+        }
+    }
+
+    @Test
+    void removedChannelsOfAnImportedResidualNetEqualTheMaskedModel() throws IOException {
+        try (Model pruned = OnnxImporter.load(fixture(dir, "resnet"));
+                Model masked = OnnxImporter.load(fixture(dir, "resnet"))) {
+            DependencyGraph deps = DependencyGraph.of(pruned.graph());
+            java.util.Set<String> adds = new java.util.HashSet<>();
+            pruned.graph().nodes().stream().filter(n -> n.op() instanceof org.prune4j.graph.ops.AddOp)
+                    .forEach(n -> adds.add(n.name()));
+            Group residual = deps.groups().stream().filter(g -> g.spaces().stream().anyMatch(adds::contains))
+                    .findFirst().orElseThrow();
+            assertThat(residual.spaces().stream().filter(sp -> !sp.equals(pruned.graph().inputName())
+                    && pruned.graph().node(sp).op() instanceof org.prune4j.graph.ops.Conv2dOp))
+                    .as("the stem conv and the block's last conv are coupled through the add").hasSizeGreaterThanOrEqualTo(2);
+            int[] remove = {0, 3};
+            // groups are found per model: the same root names the same channels in both
+            Group maskedResidual = DependencyGraph.of(masked.graph()).groupOf(residual.root());
+            ChannelRemoval.mask(masked, java.util.Map.of(maskedResidual, remove));
+            ChannelRemoval.remove(pruned, java.util.Map.of(residual, remove), null);
+            float[] input = floats("resnet.input.bin");
+            OnnxRoundTripTest.assertClose(OnnxRoundTripTest.forward(pruned, input, 2),
+                    OnnxRoundTripTest.forward(masked, input, 2), "pruned vs masked");
+        }
+    }
+
+    @Test
+    void channelsAroundAChannelShuffleAreLeftUntouchedAndNamed() throws IOException {
+        try (Model model = OnnxImporter.load(fixture(dir, "shuffle"))) {
+            String shuffle = model.graph().nodes().stream().filter(n -> n.op() instanceof ChannelShuffleOp)
+                    .findFirst().orElseThrow().name();
+            DependencyGraph deps = DependencyGraph.of(model.graph());
+            assertThat(deps.untouched()).anyMatch(s -> s.contains(shuffle) && s.contains("channel shuffle"));
+            assertThat(deps.groups()).noneMatch(g -> g.spaces().contains(shuffle));
+            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("ratio=0.5")).build().prune(model, null);
+            assertThat(model.graph().shapeOf(shuffle)).isEqualTo(new Shape(8, 28, 28));
+            float[] input = floats("shuffle.input.bin");
+            try (NDManager m = model.manager().newSubManager()) {
+                assertThat(model.forward(Engines.create(m, input, new Shape(2, 1, 28, 28)), false).getShape())
+                        .isEqualTo(new Shape(2, 10));
+            }
+        }
+    }
+}
