@@ -9,7 +9,7 @@ import org.prune4j.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A {@code --model} value: a zoo name, a checkpoint file, or a run directory holding model.p4j. */
+/** A {@code --model} value: a zoo name, a checkpoint or ONNX file, or a run directory holding model.p4j. */
 final class ModelArgument {
 
     private ModelArgument() {}
@@ -32,8 +32,10 @@ final class ModelArgument {
         return p;
     }
 
+    /** A checkpoint, run directory or ONNX file (the file name decides). */
     static Model loadCheckpoint(String value) {
-        return Checkpoint.load(checkpointPath(value));
+        Path p = checkpointPath(value);
+        return org.prune4j.onnx.OnnxFormat.forFile(p).load(p);
     }
 
     /** The data set in a model's provenance (its own or its nearest ancestor's), else fashion-mnist. */

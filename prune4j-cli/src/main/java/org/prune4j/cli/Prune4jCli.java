@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning toolkit for the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class,
-            BenchmarkCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class})
+            BenchmarkCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
+            LatencyCommand.class, ExportCommand.class})
 public final class Prune4jCli {
 
     public static void main(String[] args) {

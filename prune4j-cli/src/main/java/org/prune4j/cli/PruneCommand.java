@@ -3,6 +3,10 @@ package org.prune4j.cli;
 import org.prune4j.importance.Importances;
 import org.prune4j.importance.Normalizer;
 import org.prune4j.model.Checkpoint;
+import org.prune4j.model.Model;
+import org.prune4j.model.ModelFormat;
+import org.prune4j.model.Provenance;
+import org.prune4j.onnx.OnnxFormat;
 import org.prune4j.pruning.PruningJob;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
@@ -87,7 +91,8 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--data-dir")
     Path dataDir;
 
-    @Option(names = "--out", description = "Output directory for the pruned model.p4j.")
+    @Option(names = "--out", description = "Where the pruned model goes: a file ending in .onnx (ONNX), "
+            + "else a directory that gets model.p4j.")
     Path out;
 
     @Option(names = "--no-latency", description = "Skip the latency measurements.")
@@ -97,13 +102,14 @@ final class PruneCommand implements Callable<Integer> {
     public Integer call() {
         common.applyEngineSettings();
         Path base = ModelArgument.checkpointPath(model);
+        ModelFormat inputFormat = OnnxFormat.forFile(base);
         PruningTarget parsedTarget = PruningTarget.parse(target);
         Scope parsedScope = Scope.parse(scope);
         Normalizer parsedNormalizer = Normalizer.parse(normalizer);
         Importances.create(method, seed); // unknown names fail before any work
         TrainingRecipe recipe = new TrainingRecipe("sgd", fineTuneLr, 0.9, true, 5e-4, fineTuneSchedule, 0,
                 Math.max(1, fineTuneEpochs), batchSize, false, seed);
-        String dataName = data != null ? data : ModelArgument.trainedOn(Checkpoint.readProvenance(base));
+        String dataName = data != null ? data : dataOf(base, inputFormat);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", method);
         settings.put("scope", parsedScope.name().toLowerCase(java.util.Locale.ROOT));
@@ -118,12 +124,16 @@ final class PruneCommand implements Callable<Integer> {
         settings.put("seed", seed);
         // Validate the pruner's settings now, before data and model are loaded.
         pruner(null, parsedTarget, parsedScope, parsedNormalizer).build();
-        PruningJob job = PruningJob.builder().setBaseModel(base).setData(dataName).optDataDir(dataDir)
+        PruningJob.Builder job = PruningJob.builder().setBaseModel(base).setData(dataName).optDataDir(dataDir)
                 .setPruner(loader -> pruner(loader, parsedTarget, parsedScope, parsedNormalizer), settings)
                 .setFineTune(recipe, fineTuneEpochs).optFineTuneEpochsBetweenSteps(fineTuneBetween)
-                .optOutputDir(out).optMeasureLatency(!noLatency)
-                .optListener(new EpochLogListener(System.err)).build();
-        Map<String, Object> result = job.run();
+                .optInputFormat(inputFormat).optMeasureLatency(!noLatency)
+                .optListener(new EpochLogListener(System.err));
+        if (out != null) {
+            ModelFormat outputFormat = OnnxFormat.forFile(out);
+            job.optOutput(outputFormat == ModelFormat.CHECKPOINT ? out.resolve(PruningJob.MODEL_FILE) : out, outputFormat);
+        }
+        Map<String, Object> result = job.build().run();
         if (common.json) {
             System.out.println(CommonOptions.toJson(result));
         } else {
@@ -142,6 +152,22 @@ final class PruneCommand implements Callable<Integer> {
         return b;
     }
 
+    /** The data set a model was trained on, from its provenance; ONNX files from elsewhere do not say. */
+    private static String dataOf(Path base, ModelFormat format) {
+        if (format == ModelFormat.CHECKPOINT) {
+            return ModelArgument.trainedOn(Checkpoint.readProvenance(base));
+        }
+        try (Model m = format.load(base)) {
+            for (Provenance p = m.provenance(); p != null; p = p.parent()) {
+                if (p.settings().get("data") != null) {
+                    return p.settings().get("data").toString();
+                }
+            }
+        }
+        throw new IllegalArgumentException("--data is required for " + base + ": the ONNX file does not say which "
+                + "data set it was trained on (one of " + org.prune4j.data.DataSets.NAMES + ")");
+    }
+
     private static void print(Map<String, Object> r) {
         System.out.printf("parameters %,d -> %,d (%.2fx), MACs %,d -> %,d (%.2fx)%n", r.get("paramsBefore"),
                 r.get("paramsAfter"), r.get("paramReduction"), r.get("macsBefore"), r.get("macsAfter"), r.get("macReduction"));
@@ -152,8 +178,8 @@ final class PruneCommand implements Callable<Integer> {
             System.out.printf("measured speed-up %.2fx at batch 128, %.2fx at batch 1 (MAC reduction %.2fx)%n",
                     r.get("speedUpBatch128"), r.get("speedUpBatch1"), r.get("macReduction"));
         }
-        if (r.containsKey("checkpoint")) {
-            System.out.println("saved " + r.get("checkpoint"));
+        if (r.containsKey("output")) {
+            System.out.println("saved " + r.get("output"));
         }
     }
 }

@@ -8,8 +8,8 @@ import org.prune4j.graph.Node;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.metrics.ModelSummary;
-import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
+import org.prune4j.model.ModelFormat;
 import org.prune4j.model.Provenance;
 import org.prune4j.train.DataPipeline;
 import org.prune4j.train.EvalResult;
@@ -44,7 +44,9 @@ public final class PruningJob {
     private final TrainingRecipe fineTune;
     private final int fineTuneEpochs;
     private final int fineTuneEpochsBetweenSteps;
-    private final Path outDir;
+    private final ModelFormat inputFormat;
+    private final Path output;
+    private final ModelFormat outputFormat;
     private final boolean measureLatency;
     private final List<TrainingListener> listeners;
 
@@ -57,7 +59,9 @@ public final class PruningJob {
         this.fineTune = b.fineTune;
         this.fineTuneEpochs = b.fineTuneEpochs;
         this.fineTuneEpochsBetweenSteps = b.fineTuneEpochsBetweenSteps;
-        this.outDir = b.outDir;
+        this.inputFormat = b.inputFormat;
+        this.output = b.output;
+        this.outputFormat = b.outputFormat;
         this.measureLatency = b.measureLatency;
         this.listeners = List.copyOf(b.listeners);
     }
@@ -73,7 +77,7 @@ public final class PruningJob {
         DataLoader testLoader = DataPipeline.evalLoader(dataName, test);
         DataLoader trainLoader = DataPipeline.trainLoader(dataName, train, fineTune);
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Model model = Checkpoint.load(baseModel)) {
+        try (Model model = inputFormat.load(baseModel)) {
             ModelSummary before = ModelSummary.of(model.graph());
             Map<String, Long> channelsBefore = channels(model);
             out.put("baseModel", baseModel.toString());
@@ -105,7 +109,7 @@ public final class PruningJob {
             out.put("paramReduction", before.parameters() / (double) after.parameters());
             if (measureLatency) {
                 Map<String, Map<String, Object>> latency;
-                try (Model base = Checkpoint.load(baseModel)) {
+                try (Model base = inputFormat.load(baseModel)) {
                     latency = LatencyBenchmark.compare(base, model);
                 }
                 Map<String, Object> latencyBefore = latency.get("first");
@@ -145,9 +149,9 @@ public final class PruningJob {
             Provenance provenance = Provenance.of("prune", settings, model.provenance());
             model.setProvenance(provenance);
             out.put("provenance", provenance.toMap());
-            if (outDir != null) {
-                Checkpoint.save(model, outDir.resolve(MODEL_FILE));
-                out.put("checkpoint", outDir.resolve(MODEL_FILE).toString());
+            if (output != null) {
+                outputFormat.save(model, output);
+                out.put("output", output.toString());
             }
         }
         return out;
@@ -187,7 +191,9 @@ public final class PruningJob {
         private TrainingRecipe fineTune;
         private int fineTuneEpochs;
         private int fineTuneEpochsBetweenSteps;
-        private Path outDir;
+        private ModelFormat inputFormat = ModelFormat.CHECKPOINT;
+        private Path output;
+        private ModelFormat outputFormat = ModelFormat.CHECKPOINT;
         private boolean measureLatency = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -195,6 +201,12 @@ public final class PruningJob {
 
         public Builder setBaseModel(Path checkpoint) {
             this.baseModel = checkpoint;
+            return this;
+        }
+
+        /** How the base model file is read (default: a prune4j checkpoint). */
+        public Builder optInputFormat(ModelFormat format) {
+            this.inputFormat = format;
             return this;
         }
 
@@ -230,8 +242,10 @@ public final class PruningJob {
             return this;
         }
 
-        public Builder optOutputDir(Path dir) {
-            this.outDir = dir;
+        /** Where and how the pruned, fine-tuned model is written (default: not written). */
+        public Builder optOutput(Path file, ModelFormat format) {
+            this.output = file;
+            this.outputFormat = format;
             return this;
         }
 
