@@ -1,0 +1,102 @@
+package org.prune4j.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.prune4j.experiment.ResultsStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Writes a report of a results store into a directory: per model, accuracy after fine-tuning vs
+ * compression and vs theoretical speed-up (one curve per method, mean ± standard deviation over
+ * seeds, x on a log2 scale; PNG and SVG), and {@code index.html} with the plots, a summary table per
+ * model and every run with its id.
+ */
+public final class ReportWriter {
+
+    private ReportWriter() {}
+
+    /** Returns the files written. */
+    public static List<Path> write(ResultsStore store, Path outDir) {
+        System.setProperty("java.awt.headless", "true");
+        List<Map<String, Object>> rows = store.runs();
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("results database " + store.file() + " has no finished runs to report");
+        }
+        List<ResultSeries> series = ResultSeries.from(rows);
+        List<Path> written = new ArrayList<>();
+        try {
+            Files.createDirectories(outDir);
+            StringBuilder html = new StringBuilder();
+            html.append(HtmlPage.header("prune4j benchmark report", store.file(), rows));
+            for (String model : new TreeSet<>(series.stream().map(ResultSeries::model).toList())) {
+                List<ResultSeries> ofModel = series.stream().filter(s -> s.model().equals(model)).toList();
+                String slug = model.replaceAll("[^A-Za-z0-9_-]", "_");
+                String byCompression = "accuracy-vs-compression-" + slug;
+                String bySpeedUp = "accuracy-vs-speedup-" + slug;
+                written.addAll(save(chart(model, "compression (total / non-zero parameters)", ofModel,
+                        p -> p.compression().mean()), outDir, byCompression));
+                written.addAll(save(chart(model, "theoretical speed-up (total / non-zero MACs)", ofModel,
+                        p -> p.speedUp().mean()), outDir, bySpeedUp));
+                html.append(HtmlPage.modelSection(model, byCompression + ".png", bySpeedUp + ".png", ofModel));
+            }
+            html.append(HtmlPage.runsTable(rows)).append(HtmlPage.footer());
+            Path index = outDir.resolve("index.html");
+            Files.writeString(index, html.toString(), StandardCharsets.UTF_8);
+            written.add(index);
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + outDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static XYChart chart(String model, String xTitle, List<ResultSeries> series,
+            Function<ResultSeries.Point, Double> x) {
+        XYChart chart = new XYChartBuilder().width(820).height(520).title(model + ": top-1 accuracy after fine-tuning")
+                .xAxisTitle(xTitle).yAxisTitle("top-1 accuracy (%)").build();
+        XYStyler styler = chart.getStyler();
+        // x is plotted as log2 so that 1, 2, 4, ... 32 are evenly spaced and labelled (XChart's log axis labels decades only)
+        chart.setCustomXAxisTickLabelsFormatter(v -> ResultSeries.trim(Math.round(Math.pow(2, v) * 100) / 100.0) + "×");
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setMarkerSize(7);
+        styler.setErrorBarsColorSeriesColor(true);
+        styler.setChartBackgroundColor(java.awt.Color.WHITE);
+        for (ResultSeries s : series) {
+            List<ResultSeries.Point> points = s.points().stream()
+                    .filter(p -> !Double.isNaN(p.top1().mean()) && x.apply(p) > 0).toList();
+            if (points.isEmpty()) {
+                continue;
+            }
+            double[] xs = points.stream().mapToDouble(p -> Math.log(x.apply(p)) / Math.log(2)).toArray();
+            double[] ys = points.stream().mapToDouble(p -> 100 * p.top1().mean()).toArray();
+            double[] err = points.stream().mapToDouble(p -> 100 * p.top1().sd()).toArray();
+            XYSeries added = chart.addSeries(s.method(), xs, ys, err);
+            if (s.method().equals("dense")) {
+                added.setMarker(SeriesMarkers.DIAMOND);
+            }
+        }
+        return chart;
+    }
+
+    private static List<Path> save(XYChart chart, Path dir, String name) throws IOException {
+        BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(name).toString(),
+                VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        return List.of(dir.resolve(name + ".png"), dir.resolve(name + ".svg"));
+    }
+}
