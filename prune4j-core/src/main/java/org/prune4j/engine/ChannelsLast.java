@@ -2,15 +2,10 @@ package org.prune4j.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Switches 4-D tensors to channels-last (NHWC) memory, in which PyTorch's CPU convolutions,
@@ -54,15 +49,7 @@ public final class ChannelsLast {
 
     private static synchronized PtSymbolBlock module() {
         if (module == null) {
-            NDManager owner = Engines.get().newBaseManager();
-            try (InputStream in = ChannelsLast.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("resource " + RESOURCE + " is missing from the prune4j jar");
-                }
-                module = JniUtils.loadModule((PtNDManager) owner, in, true, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load " + RESOURCE, e);
-            }
+            module = TorchScriptModules.load(RESOURCE);
         }
         return module;
     }

@@ -3,14 +3,10 @@ package org.prune4j.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,15 +66,7 @@ public final class HessianVector {
 
     private static synchronized PtSymbolBlock module() {
         if (module == null) {
-            NDManager owner = Engines.get().newBaseManager();
-            try (InputStream in = HessianVector.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("resource " + RESOURCE + " is missing from the prune4j jar");
-                }
-                module = JniUtils.loadModule((PtNDManager) owner, in, true, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load " + RESOURCE, e);
-            }
+            module = TorchScriptModules.load(RESOURCE);
         }
         return module;
     }

@@ -1,11 +1,8 @@
 package org.prune4j.sparsity;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 
-import org.prune4j.data.Batch;
 import org.prune4j.engine.Engines;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
@@ -29,29 +26,22 @@ final class Gradients {
         requireData(data);
         Map<String, float[]> sums = new LinkedHashMap<>();
         weights.forEach(w -> sums.put(w.fullName(), new float[(int) w.value().size()]));
-        int seen = 0;
-        for (Batch batch : data.loader().epoch(0)) {
-            if (seen++ == data.batches()) {
-                break;
+        data.forEach(model, (step, xy) -> {
+            try (GradientCollector gc = Engines.get().newGradientCollector()) {
+                NDArray logits = model.forward(xy.get(0), false);
+                gc.backward(Loss.crossEntropy(temperature == 1 ? logits : logits.div(temperature), xy.get(1)));
             }
-            try (NDManager step = model.manager().newSubManager()) {
-                NDList xy = batch.toNDList(step);
-                try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                    NDArray logits = model.forward(xy.get(0), false);
-                    gc.backward(Loss.crossEntropy(temperature == 1 ? logits : logits.div(temperature), xy.get(1)));
-                }
-                for (Parameter w : weights) {
-                    try (NDArray g = w.value().getGradient()) {
-                        float[] add = g.toFloatArray();
-                        float[] acc = sums.get(w.fullName());
-                        for (int i = 0; i < acc.length; i++) {
-                            acc[i] += add[i];
-                        }
+            for (Parameter w : weights) {
+                try (NDArray g = w.value().getGradient()) {
+                    float[] add = g.toFloatArray();
+                    float[] acc = sums.get(w.fullName());
+                    for (int i = 0; i < acc.length; i++) {
+                        acc[i] += add[i];
                     }
                 }
-                model.trainableParameters().forEach(p -> Engines.zeroGradient(p.value()));
             }
-        }
+            model.trainableParameters().forEach(p -> Engines.zeroGradient(p.value()));
+        });
         return sums;
     }
 

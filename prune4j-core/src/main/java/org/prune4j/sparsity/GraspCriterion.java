@@ -1,11 +1,8 @@
 package org.prune4j.sparsity;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 
-import org.prune4j.data.Batch;
 import org.prune4j.engine.Engines;
 import org.prune4j.engine.HessianVector;
 import org.prune4j.model.Model;
@@ -37,33 +34,26 @@ public final class GraspCriterion implements WeightCriterion {
         Map<String, float[]> g = Gradients.sum(model, weights, data, TEMPERATURE);
         Map<String, float[]> hg = new LinkedHashMap<>();
         weights.forEach(w -> hg.put(w.fullName(), new float[(int) w.value().size()]));
-        int seen = 0;
-        for (Batch batch : data.loader().epoch(0)) {
-            if (seen++ == data.batches()) {
-                break;
+        data.forEach(model, (step, xy) -> {
+            List<NDArray> params = new ArrayList<>();
+            List<NDArray> vectors = new ArrayList<>();
+            for (Parameter w : weights) {
+                params.add(w.value());
+                vectors.add(Engines.create(step, g.get(w.fullName()), w.value().getShape()));
             }
-            try (NDManager step = model.manager().newSubManager()) {
-                NDList xy = batch.toNDList(step);
-                List<NDArray> params = new ArrayList<>();
-                List<NDArray> vectors = new ArrayList<>();
-                for (Parameter w : weights) {
-                    params.add(w.value());
-                    vectors.add(Engines.create(step, g.get(w.fullName()), w.value().getShape()));
-                }
-                NDArray[] products;
-                try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                    NDArray logits = model.forward(xy.get(0), false).div(TEMPERATURE);
-                    products = HessianVector.product(Loss.crossEntropy(logits, xy.get(1)), params, vectors, step);
-                }
-                for (int i = 0; i < weights.size(); i++) {
-                    float[] add = products[i].toFloatArray();
-                    float[] acc = hg.get(weights.get(i).fullName());
-                    for (int k = 0; k < acc.length; k++) {
-                        acc[k] += add[k];
-                    }
+            NDArray[] products;
+            try (GradientCollector gc = Engines.get().newGradientCollector()) {
+                NDArray logits = model.forward(xy.get(0), false).div(TEMPERATURE);
+                products = HessianVector.product(Loss.crossEntropy(logits, xy.get(1)), params, vectors, step);
+            }
+            for (int i = 0; i < weights.size(); i++) {
+                float[] add = products[i].toFloatArray();
+                float[] acc = hg.get(weights.get(i).fullName());
+                for (int k = 0; k < acc.length; k++) {
+                    acc[k] += add[k];
                 }
             }
-        }
+        });
         Map<String, float[]> scores = new LinkedHashMap<>();
         for (Parameter w : weights) {
             float[] v = w.value().toFloatArray();

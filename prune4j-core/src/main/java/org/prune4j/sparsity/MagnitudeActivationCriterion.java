@@ -1,9 +1,7 @@
 package org.prune4j.sparsity;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 
-import org.prune4j.data.Batch;
 import org.prune4j.graph.Node;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.model.Model;
@@ -33,27 +31,19 @@ public final class MagnitudeActivationCriterion implements WeightCriterion {
             inputOf.put(w.node(), model.graph().node(w.node()).inputs().get(0));
         }
         Map<String, double[]> meanAbs = new HashMap<>();
-        int seen = 0;
-        for (Batch batch : data.loader().epoch(0)) {
-            if (seen++ == data.batches()) {
-                break;
-            }
-            try (NDManager step = model.manager().newSubManager()) {
-                model.forward(batch.toNDList(step).get(0), false, Map.of(), (name, x) -> {
-                    if (inputOf.containsValue(name)) {
-                        // the engine reduces one axis at a time; equal-sized means compose exactly
-                        try (NDArray a = x.abs(); NDArray m = x.getShape().dimension() == 4
-                                ? a.mean(new int[] {3}).mean(new int[] {2}).mean(new int[] {0}) : a.mean(new int[] {0})) {
-                            float[] v = m.toFloatArray();
-                            double[] acc = meanAbs.computeIfAbsent(name, k -> new double[v.length]);
-                            for (int i = 0; i < v.length; i++) {
-                                acc[i] += v[i];
-                            }
-                        }
+        data.forEach(model, (step, xy) -> model.forward(xy.get(0), false, Map.of(), (name, x) -> {
+            if (inputOf.containsValue(name)) {
+                // the engine reduces one axis at a time; equal-sized means compose exactly
+                try (NDArray a = x.abs(); NDArray m = x.getShape().dimension() == 4
+                        ? a.mean(new int[] {3}).mean(new int[] {2}).mean(new int[] {0}) : a.mean(new int[] {0})) {
+                    float[] v = m.toFloatArray();
+                    double[] acc = meanAbs.computeIfAbsent(name, k -> new double[v.length]);
+                    for (int i = 0; i < v.length; i++) {
+                        acc[i] += v[i];
                     }
-                });
+                }
             }
-        }
+        }));
         Map<String, float[]> scores = new LinkedHashMap<>();
         for (Parameter w : weights) {
             double[] act = meanAbs.get(inputOf.get(w.node()));
