@@ -111,8 +111,24 @@ class TinyShuffle(nn.Module):
         return self.fc(x.mean([2, 3]))
 
 
+class TinyMlp(nn.Module):
+    """Input normalization written as Sub/Div, a reshape to (N, -1), a MatMul with an added bias, Gemm."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(784, 32) * 0.05)
+        self.b = nn.Parameter(torch.randn(32) * 0.1)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = (x - 0.25) / 0.5
+        x = x.reshape(-1, 784)
+        x = torch.relu(torch.matmul(x, self.w) + self.b)
+        return self.fc(x) * 2.0
+
+
 FIXTURES = {"resnet": (TinyResNet, 13), "mobilenetv2": (TinyMobileNet, 14), "inception": (TinyInception, 17),
-            "se": (TinySE, 17), "shuffle": (TinyShuffle, 11)}
+            "se": (TinySE, 17), "shuffle": (TinyShuffle, 11), "mlp": (TinyMlp, 13)}
 
 if __name__ == "__main__":
     out = sys.argv[1]

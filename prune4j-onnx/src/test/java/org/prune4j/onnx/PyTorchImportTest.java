@@ -50,7 +50,7 @@ class PyTorchImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se", "shuffle"})
+    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se", "shuffle", "mlp"})
     void importedModelGivesPyTorchsOutputs(String name) throws IOException {
         try (Model model = OnnxImporter.load(fixture(dir, name))) {
             float[] actual = OnnxRoundTripTest.forward(model, floats(name + ".input.bin"), 2);
