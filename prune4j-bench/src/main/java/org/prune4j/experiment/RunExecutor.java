@@ -129,6 +129,7 @@ final class RunExecutor {
                 details.put("afterPruning", afterPruning == null ? null : afterPruning.toMap());
                 details.put("afterFineTuning", after.toMap());
                 SparsityStats stats = SparsityStats.of(model);
+                SparsityStats denseStats = SparsityStats.of(dense);
                 details.put("layerSparsity", stats.layerSparsity());
                 Double speedUp1 = null;
                 Double speedUp128 = null;
@@ -149,9 +150,8 @@ final class RunExecutor {
                 details.put("checkpoint", out.getFileName().toString());
                 return new Result(new RunMetrics(before.top1(), afterPruning == null ? null : afterPruning.top1(),
                         after.top1(), after.top5(), after.loss(), stats.parameters(), stats.nonZeroParameters(),
-                        stats.macs(), stats.nonZeroMacs(), SparsityStats.of(dense).parameters()
-                                / (double) stats.nonZeroParameters(),
-                        SparsityStats.of(dense).macs() / (double) stats.nonZeroMacs(), speedUp1, speedUp128,
+                        stats.macs(), stats.nonZeroMacs(), denseStats.parameters() / (double) stats.nonZeroParameters(),
+                        denseStats.macs() / (double) stats.nonZeroMacs(), speedUp1, speedUp128,
                         size(out), seconds(start), details), provenance.toMap());
             }
         }
@@ -161,7 +161,8 @@ final class RunExecutor {
             TrainingRecipe fineTune, boolean atInit, Map<String, Object> details) {
         UnstructuredMethod method = UnstructuredMethods.get(s.method());
         Calibration calibration = new Calibration(calibrationLoader, s.calibrationBatches());
-        String schedule = atInit ? "oneshot" : s.schedule();
+        // pruning at initialization prunes once before training; N:M patterns are reached in one step
+        String schedule = atInit || method.keepRule().fixedFraction() ? "oneshot" : s.schedule();
         details.put("scheduleUsed", schedule);
         // pruning at initialization trains the pruned network with the dense model's recipe
         TrainingRecipe recipe = atInit ? TrainingRecipe.fromMap(s.pretrain()) : fineTune;

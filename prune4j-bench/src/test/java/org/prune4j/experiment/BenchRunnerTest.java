@@ -70,6 +70,36 @@ class BenchRunnerTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"iterative", "agp"})
+    void scheduledPruningReachesTheRequestedCompressionAndNofMFallsBackToOneShot(String schedule) throws IOException {
+        Path specFile = dir.resolve("spec.yaml");
+        Files.writeString(specFile, """
+                models: [mlp]
+                data: synthetic
+                train_limit: 512
+                test_limit: 128
+                pretrain: {epochs: 1, lr: 0.05}
+                finetune: {epochs: 2, lr: 0.01}
+                methods: [global-magnitude, nm-2:4]
+                compressions: [4]
+                schedule_steps: 2
+                latency: false
+                schedule: """ + schedule + "\n");
+        try (ResultsStore store = ResultsStore.open(dir.resolve("s.db"))) {
+            BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store).build().run();
+            Map<String, Object> magnitude = store.runs().stream().filter(r -> r.get("method").equals("global-magnitude"))
+                    .findFirst().orElseThrow();
+            assertThat((double) magnitude.get("actual_compression")).isBetween(3.9, 4.1);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> details = (Map<String, Object>) magnitude.get("metrics");
+            assertThat(details.get("scheduleUsed")).isEqualTo(schedule);
+            Map<String, Object> nm = store.runs().stream().filter(r -> r.get("method").equals("nm-2:4"))
+                    .findFirst().orElseThrow();
+            assertThat((double) nm.get("actual_compression")).isBetween(1.8, 2.0);
+        }
+    }
+
     private static long number(Map<String, Object> row, String column) {
         return ((Number) row.get(column)).longValue();
     }
