@@ -86,4 +86,26 @@ class ReadmeExampleTest {
         assertThat(g.shapeOf("sum")).isEqualTo(new Shape(16, 28, 28));
         assertThat(g.outputShape()).isEqualTo(new Shape(10));
     }
+
+    @Test
+    void unstructuredExampleKeepsAnEighthOfTheParametersThroughTraining() {
+        ImageDataset train = SyntheticImages.builder().setNumSamples(128).setShape(1, 28, 28).setNumClasses(10).build();
+        TrainingRecipe recipe = TrainingRecipe.defaults(1, 0);
+        DataLoader loader = DataPipeline.trainLoader("synthetic", train, recipe);
+        Path file = dir.resolve("lenet5.p4j");
+        try (Model m = Model.builder().setGraph(ModelZoo.build("lenet5", ZooOptions.fashionMnist())).build()) {
+            Checkpoint.save(m, file);
+        }
+        try (Model model = Checkpoint.load(file);
+                org.prune4j.sparsity.WeightMasks masks = org.prune4j.sparsity.UnstructuredPruner.builder()
+                        .setMethod("global-magnitude").setCompression(8).build().prune(model);
+                Optimizer sgd = recipe.newOptimizer()) {
+            Trainer.builder().setModel(model).setOptimizer(sgd)
+                    .setSchedule(recipe.newSchedule(loader.batchesPerEpoch()))
+                    .optListener(new org.prune4j.sparsity.MaskedTraining(masks))
+                    .build().fit(loader, null, recipe.epochs());
+            org.prune4j.sparsity.SparsityStats stats = org.prune4j.sparsity.SparsityStats.of(model);
+            assertThat(stats.compression()).isCloseTo(8, org.assertj.core.data.Offset.offset(0.05));
+        }
+    }
 }
