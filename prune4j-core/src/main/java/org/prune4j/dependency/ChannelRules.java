@@ -51,6 +51,10 @@ public final class ChannelRules {
         register(ScaleShiftOp.class, PASS_THROUGH);
         // Ops that mix or permute channels: the channels on both sides stay as they are.
         register(SoftmaxOp.class, (node, graph, c) -> {
+            if (node.name().equals(graph.outputName())) {
+                PASS_THROUGH.couple(node, graph, c); // a final softmax: its input is the (never pruned) logits
+                return;
+            }
             c.markFixed(node.name(), "softmax mixes all features");
             c.markFixed(node.inputs().get(0), "input of softmax '" + node.name() + "'");
         });
