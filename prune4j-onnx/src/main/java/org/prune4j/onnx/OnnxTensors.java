@@ -45,6 +45,7 @@ final class OnnxTensors {
                     + "which prune4j does not read; save the model with its weights inside");
         }
         int n = size(dims(t));
+        checkStored(t, n); // before allocating: a damaged shape must not allocate gigabytes
         float[] out = new float[n];
         int type = t.getDataType();
         if (type == TensorProto.DataType.FLOAT_VALUE) {
@@ -81,6 +82,7 @@ final class OnnxTensors {
 
     static long[] longs(TensorProto t) {
         int n = size(dims(t));
+        checkStored(t, n);
         long[] out = new long[n];
         int type = t.getDataType();
         boolean raw = !t.getRawData().isEmpty();
@@ -117,6 +119,20 @@ final class OnnxTensors {
                     + "; prune4j reads float, double, int32 and int64 tensors");
         }
         return out;
+    }
+
+    /** The tensor must hold exactly n values, in raw bytes or a typed field, before anything is allocated. */
+    private static void checkStored(TensorProto t, int n) {
+        int width = switch (t.getDataType()) {
+            case TensorProto.DataType.DOUBLE_VALUE, TensorProto.DataType.INT64_VALUE -> 8;
+            default -> 4;
+        };
+        long stored = !t.getRawData().isEmpty() ? t.getRawData().size() / width
+                : t.getFloatDataCount() + t.getDoubleDataCount() + t.getInt64DataCount() + t.getInt32DataCount();
+        if (stored != n) {
+            throw new IllegalArgumentException("tensor '" + t.getName() + "' holds " + stored + " values, its shape "
+                    + java.util.Arrays.toString(dims(t)) + " needs " + n);
+        }
     }
 
     private static void requireBytes(TensorProto t, long bytes) {
