@@ -907,6 +907,20 @@ public final class OnnxImporter {
                 }
             }
         }
+        // Check every parameter against the layer before the model allocates anything: a damaged
+        // shape (say, a huge image size before a linear layer) must fail here, not exhaust memory.
+        for (var node : built.nodes()) {
+            for (var spec : node.op().parameters(built.inputShapesOf(node))) {
+                float[] v = parameters.getOrDefault(node.name(), Map.of()).get(spec.name());
+                if (v == null) {
+                    throw fail("node '" + node.name() + "' has no value for its parameter '" + spec.name() + "'");
+                }
+                if (v.length != spec.shape().size()) {
+                    throw fail("node '" + node.name() + "': parameter '" + spec.name() + "' has " + v.length
+                            + " values, the layer needs " + spec.shape());
+                }
+            }
+        }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("source", source);
         settings.put("producer", proto.getProducerName() + " " + proto.getProducerVersion());
@@ -917,14 +931,7 @@ public final class OnnxImporter {
             for (var node : built.nodes()) {
                 Map<String, Parameter> own = new LinkedHashMap<>();
                 for (Parameter p : model.parametersOf(node.name()).values()) {
-                    float[] v = parameters.getOrDefault(node.name(), Map.of()).get(p.name());
-                    if (v == null) {
-                        throw fail("node '" + node.name() + "' has no value for its parameter '" + p.name() + "'");
-                    }
-                    if (v.length != p.value().size()) {
-                        throw fail("node '" + node.name() + "': parameter '" + p.name() + "' has " + v.length
-                                + " values, the layer needs " + p.value().getShape());
-                    }
+                    float[] v = parameters.get(node.name()).get(p.name());
                     own.put(p.name(), model.newParameter(node.name(), p.name(), p.trainable(),
                             Engines.create(model.manager(), v, p.value().getShape())));
                 }
