@@ -85,7 +85,8 @@ class BenchRunnerTest {
                 compressions: [4]
                 schedule_steps: 2
                 latency: false
-                schedule: """ + schedule + "\n");
+                schedule: %s
+                """.formatted(schedule));
         try (ResultsStore store = ResultsStore.open(dir.resolve("s.db"))) {
             BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store).build().run();
             Map<String, Object> magnitude = store.runs().stream().filter(r -> r.get("method").equals("global-magnitude"))
