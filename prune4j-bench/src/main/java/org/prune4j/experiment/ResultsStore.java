@@ -56,6 +56,10 @@ public final class ResultsStore implements AutoCloseable {
         }
         Connection c = null;
         try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (!exists && parent != null) {
+                Files.createDirectories(parent);
+            }
             c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             if (exists && Files.size(file) > 0) {
                 checkIsOurs(file, c);

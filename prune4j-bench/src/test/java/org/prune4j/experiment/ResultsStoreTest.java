@@ -33,7 +33,7 @@ class ResultsStoreTest {
 
     @Test
     void aFinishedRunIsStoredOnceAndReadBackWithItsSettingsAndMetrics() {
-        Path db = dir.resolve("r.db");
+        Path db = dir.resolve("new/dir/r.db"); // directories are made as needed
         try (ResultsStore store = ResultsStore.open(db)) {
             store.record("spec", settings(4), metrics(), Map.of("kind", "bench-run"));
             assertThat(store.contains(settings(4).id())).isTrue();
