@@ -127,15 +127,35 @@ class TinyMlp(nn.Module):
         return self.fc(x) * 2.0
 
 
+class TinyNormalized(nn.Module):
+    """Per-channel constants: (x - mean[c]) / std[c] on a 3-channel input, and x * gamma[c] + beta[c] after a conv."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.4, 0.5, 0.6]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.2, 0.25, 0.3]).view(1, 3, 1, 1))
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.register_buffer("gamma", torch.rand(8, 1, 1) + 0.5)
+        self.register_buffer("beta", torch.rand(8, 1, 1) - 0.5)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        x = torch.relu(self.conv(x)) * self.gamma + self.beta
+        x = torch.relu(self.conv2(x))
+        return self.fc(x.mean([2, 3]))
+
+
 FIXTURES = {"resnet": (TinyResNet, 13), "mobilenetv2": (TinyMobileNet, 14), "inception": (TinyInception, 17),
-            "se": (TinySE, 17), "shuffle": (TinyShuffle, 11), "mlp": (TinyMlp, 13)}
+            "se": (TinySE, 17), "shuffle": (TinyShuffle, 11), "mlp": (TinyMlp, 13), "normalized": (TinyNormalized, 13)}
 
 if __name__ == "__main__":
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, (cls, opset) in FIXTURES.items():
         model = randomize_bn(cls()).eval()
-        x = torch.randn(2, 1, 28, 28)
+        x = torch.randn(2, 3, 16, 16) if name == "normalized" else torch.randn(2, 1, 28, 28)
         with torch.no_grad():
             y = model(x)
         torch.onnx.export(model, x, os.path.join(out, name + ".onnx"), opset_version=opset,

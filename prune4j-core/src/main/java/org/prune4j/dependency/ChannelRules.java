@@ -19,6 +19,7 @@ import org.prune4j.graph.ops.MulOp;
 import org.prune4j.graph.ops.Pool2dOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
 import org.prune4j.graph.ops.SoftmaxOp;
+import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
 
 import java.util.HashMap;
@@ -49,6 +50,17 @@ public final class ChannelRules {
         register(DropoutOp.class, PASS_THROUGH);
         register(IdentityOp.class, PASS_THROUGH);
         register(ScaleShiftOp.class, PASS_THROUGH);
+        register(ChannelAffineOp.class, new ChannelRule() {
+            @Override
+            public void couple(Node node, Graph graph, ChannelCoupling c) {
+                PASS_THROUGH.couple(node, graph, c);
+            }
+
+            @Override
+            public List<ParamAxes> parameterAxes(Op op) {
+                return List.of(ParamAxes.output("scale", 0), ParamAxes.output("shift", 0));
+            }
+        });
         // Ops that mix or permute channels: the channels on both sides stay as they are.
         register(SoftmaxOp.class, (node, graph, c) -> {
             if (node.name().equals(graph.outputName())) {

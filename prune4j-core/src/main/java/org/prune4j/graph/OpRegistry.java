@@ -8,6 +8,7 @@ import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.DropoutOp;
 import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.GlobalAvgPoolOp;
+import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
 import org.prune4j.graph.ops.IdentityOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
@@ -41,6 +42,7 @@ public final class OpRegistry {
         register(ScaleShiftOp.TYPE, ScaleShiftOp::fromAttributes);
         register(SoftmaxOp.TYPE, a -> new SoftmaxOp());
         register(ChannelShuffleOp.TYPE, ChannelShuffleOp::fromAttributes);
+        register(ChannelAffineOp.TYPE, a -> new ChannelAffineOp());
     }
 
     private OpRegistry() {}

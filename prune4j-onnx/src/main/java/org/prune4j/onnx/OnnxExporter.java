@@ -22,6 +22,7 @@ import org.prune4j.graph.Op;
 import org.prune4j.graph.ops.ActivationOp;
 import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.BatchNormOp;
+import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.Conv2dOp;
@@ -165,6 +166,19 @@ public final class OnnxExporter {
             g.addInitializer(tensor(name + "/shift", new float[] {(float) ss.shift()}, new Shape()));
             g.addNode(node("Mul", name + "/mul", List.of(in.get(0), name + "/scale"), name + "/scaled"));
             g.addNode(node("Add", name, List.of(name + "/scaled", name + "/shift"), name));
+        } else if (op instanceof ChannelAffineOp) {
+            String scale = name + ".scale";
+            String shift = name + ".shift";
+            Shape s = graph.shapeOf(name);
+            if (s.dimension() == 3) { // (C) would broadcast against W: give it the shape (C, 1, 1)
+                g.addInitializer(int64(name + "/perChannel", s.get(0), 1, 1));
+                g.addNode(node("Reshape", name + "/scale", List.of(scale, name + "/perChannel"), name + "/scale3"));
+                g.addNode(node("Reshape", name + "/shift", List.of(shift, name + "/perChannel"), name + "/shift3"));
+                scale = name + "/scale3";
+                shift = name + "/shift3";
+            }
+            g.addNode(node("Mul", name + "/mul", List.of(in.get(0), scale), name + "/scaled"));
+            g.addNode(node("Add", name, List.of(name + "/scaled", shift), name));
         } else if (op instanceof SoftmaxOp) {
             g.addNode(node("Softmax", name, in, name).addAttribute(integer("axis", 1)));
         } else if (op instanceof ChannelShuffleOp cs) {

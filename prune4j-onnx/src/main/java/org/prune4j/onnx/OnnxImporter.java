@@ -19,6 +19,7 @@ import org.prune4j.graph.Op;
 import org.prune4j.graph.ops.ActivationOp;
 import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.BatchNormOp;
+import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.Conv2dOp;
@@ -49,8 +50,9 @@ import java.util.TreeSet;
 /**
  * Reads an ONNX file (opset 11 to 18) into a prune4j model: initializers become trainable
  * parameters and batch-norm buffers; Identity, Dropout and Constant are folded; a zero Pad before a
- * Conv is folded into its padding; Gemm/MatMul (+ Add of a bias) become linear layers; scalar
- * Mul/Add/Sub/Div become scale-shift nodes; shape arithmetic (Shape, Gather, Unsqueeze, Concat)
+ * Conv is folded into its padding; Gemm/MatMul (+ Add of a bias) become linear layers;
+ * Mul/Add/Sub/Div with a scalar or per-channel constant become scale-shift or channel-affine
+ * nodes; shape arithmetic (Shape, Gather, Unsqueeze, Concat)
  * is evaluated, so {@code x.view(x.size(0), -1)} imports as a flatten; Reshape → Transpose →
  * Reshape channel shuffles import as a channel-shuffle node that pruning leaves untouched.
  * Anything else fails with an {@link OnnxImportException} naming the file, the node and what is
@@ -388,8 +390,8 @@ public final class OnnxImporter {
         Const c = (Const) (constFirst ? a : b);
         String x = act(n, constFirst ? 1 : 0, index);
         if (c.floats().length != 1) {
-            throw failAt(n, index, type + " with a constant of shape " + Arrays.toString(c.dims())
-                    + " is not supported; prune4j folds scalar constants (and a bias after MatMul)");
+            channelAffine(n, index, type, x, c, constFirst);
+            return;
         }
         double v = c.floats()[0];
         ScaleShiftOp op = switch (type) {
@@ -405,6 +407,38 @@ public final class OnnxImporter {
             default -> throw new IllegalStateException(type);
         };
         add(n, index, op, x);
+    }
+
+    /** Mul/Add/Sub/Div with a per-channel constant ((C,1,1), (1,C,1,1), or (F) for features). */
+    private void channelAffine(NodeProto n, int index, String type, String x, Const c, boolean constFirst) {
+        Shape s = graph.shapeOf(x);
+        long channels = s.get(0);
+        long ones = Arrays.stream(c.dims()).filter(d -> d == 1).count();
+        boolean perChannel = c.floats().length == channels && ones == c.dims().length - 1
+                && c.dims().length <= s.dimension() + 1 && c.dims()[c.dims().length - s.dimension()] == channels;
+        if (!perChannel) {
+            throw failAt(n, index, type + " with a constant of shape " + Arrays.toString(c.dims()) + " on an activation of "
+                    + "shape " + s + " is not supported; prune4j folds scalar and per-channel constants");
+        }
+        float[] scale = new float[(int) channels];
+        float[] shift = new float[(int) channels];
+        for (int i = 0; i < channels; i++) {
+            float v = c.floats()[i];
+            switch (type) {
+                case "Add" -> { scale[i] = 1; shift[i] = v; }
+                case "Mul" -> scale[i] = v;
+                case "Sub" -> { scale[i] = constFirst ? -1 : 1; shift[i] = constFirst ? v : -v; }
+                default -> {
+                    if (constFirst) {
+                        throw failAt(n, index, "dividing a constant by an activation is not supported");
+                    }
+                    scale[i] = 1 / v;
+                }
+            }
+        }
+        String name = add(n, index, new ChannelAffineOp(), x);
+        param(name, "scale", scale);
+        param(name, "shift", shift);
     }
 
     private void concat(NodeProto n, int index) {

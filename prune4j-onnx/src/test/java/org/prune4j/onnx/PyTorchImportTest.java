@@ -50,7 +50,7 @@ class PyTorchImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se", "shuffle", "mlp"})
+    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se", "shuffle", "mlp", "normalized"})
     void importedModelGivesPyTorchsOutputs(String name) throws IOException {
         try (Model model = OnnxImporter.load(fixture(dir, name))) {
             float[] actual = OnnxRoundTripTest.forward(model, floats(name + ".input.bin"), 2);
@@ -59,7 +59,7 @@ class PyTorchImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se"})
+    @ValueSource(strings = {"resnet", "mobilenetv2", "inception", "se", "normalized"})
     void importedModelPrunesToTwiceFewerMacsAndStillEqualsItsMaskedSelf(String name) throws IOException {
         try (Model model = OnnxImporter.load(fixture(dir, name))) {
             long before = ModelSummary.of(model.graph()).macs();
