@@ -32,8 +32,11 @@ public final class BenchRunner {
         return new Builder();
     }
 
-    /** How many runs the grid has, how many were already done, and how many this call ran. */
-    public record Summary(int planned, int skipped, int ran) {}
+    /**
+     * How many runs the grid has, how many were already done, how many this call ran, and how many
+     * failed (not recorded, so the next call tries them again).
+     */
+    public record Summary(int planned, int skipped, int ran, int failed) {}
 
     public Summary run() {
         List<RunSettings> plan = RunPlan.of(spec);
@@ -46,6 +49,7 @@ public final class BenchRunner {
         RunExecutor executor = new RunExecutor(data, modelsDir, spec.measureLatency());
         int skipped = 0;
         int ran = 0;
+        int failed = 0;
         for (int i = 0; i < plan.size(); i++) {
             RunSettings run = plan.get(i);
             String prefix = String.format("[%d/%d] %s %s", i + 1, plan.size(), run.id(), run.label());
@@ -54,13 +58,21 @@ public final class BenchRunner {
                 log.accept(prefix + ": done already");
                 continue;
             }
-            if (!run.dense() && !Files.exists(executor.denseCheckpoint(run.denseBase()))) {
-                // the base model's file is gone (deleted, or its run was recorded elsewhere): make it again
-                log.accept(prefix + ": base model missing, recreating it");
-                executor.execute(run.denseBase());
-            }
             long start = System.nanoTime();
-            RunExecutor.Result result = executor.execute(run);
+            RunExecutor.Result result;
+            try {
+                if (!run.dense() && !Files.exists(executor.denseCheckpoint(run.denseBase()))) {
+                    // the base model's file is gone (deleted, or its run was recorded elsewhere): make it again
+                    log.accept(prefix + ": base model missing, recreating it");
+                    executor.execute(run.denseBase());
+                }
+                result = executor.execute(run);
+            } catch (RuntimeException e) {
+                // one bad run (an unreachable budget, a diverged criterion) must not stop the grid
+                failed++;
+                log.accept(prefix + ": FAILED, not recorded (a later call tries again): " + e.getMessage());
+                continue;
+            }
             if (!store.contains(run.id())) {
                 store.record(spec.name(), run, result.metrics(), result.provenance());
                 ran++;
@@ -72,7 +84,7 @@ public final class BenchRunner {
                             : String.format(" / %.2f measured", m.measuredSpeedUpBatch128()),
                     (System.nanoTime() - start) / 1e9));
         }
-        return new Summary(plan.size(), skipped, ran);
+        return new Summary(plan.size(), skipped, ran, failed);
     }
 
     private static String pct(Double v) {

@@ -90,10 +90,18 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         Path baseDir = file.toAbsolutePath().getParent();
         List<String> models = r.list(root, "", "models", true, e -> {
             String m = r.stringElement(e);
-            if (!ModelZoo.contains(m) && !Files.isRegularFile(baseDir.resolve(m)) && !Files.isRegularFile(Path.of(m))) {
+            if (ModelZoo.contains(m)) {
+                return m;
+            }
+            Path f = Files.isRegularFile(baseDir.resolve(m)) ? baseDir.resolve(m) : Path.of(m);
+            if (!Files.isRegularFile(f)) {
                 throw r.error(e.path(), "'" + m + "' is neither a zoo model "
                         + ModelZoo.architectures().stream().map(ZooArchitecture::name).toList()
                         + " nor an existing checkpoint file");
+            }
+            if (!isZip(f)) {
+                throw r.error(e.path(), "'" + m + "' is not a prune4j checkpoint (a .p4j zip written by train or prune);"
+                        + " ONNX files are pruned with 'prune4j prune'");
             }
             return m;
         });
@@ -110,7 +118,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             seeds = List.of(0L);
         }
         List<String> methods = r.list(root, "", "methods", false, e -> {
-            String m = r.stringElement(e);
+            String m = r.stringElement(e).toLowerCase(Locale.ROOT);
             if (!UnstructuredMethods.exists(m)) {
                 throw r.error(e.path(), "unknown method '" + m + "'; allowed: " + UnstructuredMethods.names());
             }
@@ -143,7 +151,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         if (structured != null && !structured.isNull()) {
             r.allowOnly(structured, "structured", STRUCTURED_KEYS);
             structuredMethods = r.list(structured, "structured", "methods", true, e -> {
-                String m = r.stringElement(e);
+                String m = r.stringElement(e).toLowerCase(Locale.ROOT);
                 if (!Importances.NAMES.contains(m)) {
                     throw r.error(e.path(), "unknown structured method '" + m + "'; allowed: " + Importances.NAMES);
                 }
@@ -202,6 +210,15 @@ public record BenchSpec(Path file, String name, List<String> models, String data
                 r.number(node, key, "weight_decay", defaults.weightDecay(), 0), schedule, warmup, epochs,
                 r.integer(node, key, "batch_size", defaults.batchSize(), 1),
                 r.bool(node, key, "augment", defaults.augment()), 0);
+    }
+
+    private static boolean isZip(Path f) {
+        try (var in = Files.newInputStream(f)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == 'P' && head[1] == 'K';
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The model reference as a checkpoint path when it is one (relative to the spec file first), else null. */

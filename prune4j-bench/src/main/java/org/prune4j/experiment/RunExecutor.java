@@ -175,10 +175,12 @@ final class RunExecutor {
                 UnstructuredPruner toTarget = pruner(s, method, calibration, target);
                 double keep = UnstructuredPruner.keepFraction(model, PrunableWeights.of(model, s.includeClassifier()), target);
                 long total = (long) recipe.epochs() * data.trainLoader(recipe).batchesPerEpoch();
-                long end = Math.max(2, Math.round(total * 0.75));
+                long end = Math.max(1, Math.min(total, Math.round(total * 0.75)));
                 int frequency = (int) Math.max(1, end / 20);
                 long t = System.nanoTime();
-                train(model, recipe, new GradualPruning(toTarget, masks, 1 - keep, 0, end, frequency));
+                // compression 1 keeps everything: nothing to schedule, only fine-tuning
+                train(model, recipe, keep >= 1 ? new MaskedTraining(masks)
+                        : new GradualPruning(toTarget, masks, 1 - keep, 0, end, frequency));
                 trainSeconds += seconds(t);
                 details.put("agp", Map.of("finalSparsity", 1 - keep, "endStep", end, "frequency", frequency));
             } else {

@@ -1,5 +1,7 @@
 package org.prune4j.experiment;
 
+import org.prune4j.sparsity.UnstructuredMethod;
+import org.prune4j.sparsity.UnstructuredMethods;
 import org.prune4j.train.TrainingRecipe;
 
 import java.io.IOException;
@@ -30,8 +32,8 @@ public final class RunPlan {
             for (long seed : spec.seeds()) {
                 Map<String, Object> pretrain = withSeed(spec.pretrain(), seed);
                 Map<String, Object> fineTune = withSeed(spec.fineTune(), seed);
-                RunSettings dense = new RunSettings("dense", modelRef, digest, spec.data(), spec.trainLimit(),
-                        spec.testLimit(), pretrain, null, "dense", 1.0, null, null, null, 0, 0, false, seed);
+                RunSettings dense = RunSettings.dense(modelRef, digest, spec.data(), spec.trainLimit(), spec.testLimit(),
+                        pretrain, seed);
                 runs.add(dense);
                 for (String method : spec.methods()) {
                     boolean nOfM = method.toLowerCase(Locale.ROOT).startsWith("nm-");
@@ -56,8 +58,12 @@ public final class RunPlan {
 
     private static RunSettings unstructured(BenchSpec spec, RunSettings dense, Map<String, Object> fineTune,
             String method, Double compression) {
+        // what really runs: pruning at initialization and N:M patterns prune in one step whatever the spec says
+        UnstructuredMethod m = UnstructuredMethods.get(method);
+        boolean oneShot = m.atInitialization() || m.keepRule().fixedFraction();
+        String schedule = oneShot ? "oneshot" : spec.schedule();
         return new RunSettings("unstructured", dense.model(), dense.modelDigest(), spec.data(), spec.trainLimit(),
-                spec.testLimit(), dense.pretrain(), fineTune, method, compression, null, null, spec.schedule(),
+                spec.testLimit(), dense.pretrain(), fineTune, method, compression, null, null, schedule,
                 spec.scheduleSteps(), spec.calibrationBatches(), spec.includeClassifier(), dense.seed());
     }
 

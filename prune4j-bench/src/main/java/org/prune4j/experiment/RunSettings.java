@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.prune4j.sparsity.UnstructuredMethods;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +35,12 @@ public record RunSettings(String kind, String model, String modelDigest, String 
 
     /** The settings of the dense run this run starts from. */
     public RunSettings denseBase() {
+        return dense(model, modelDigest, data, trainLimit, testLimit, pretrain, seed);
+    }
+
+    /** The dense run: train (zoo model) or load (checkpoint) the base model. The one place that makes it. */
+    public static RunSettings dense(String model, String modelDigest, String data, Integer trainLimit, Integer testLimit,
+            Map<String, Object> pretrain, long seed) {
         return new RunSettings("dense", model, modelDigest, data, trainLimit, testLimit, pretrain, null, "dense",
                 1.0, null, null, null, 0, 0, false, seed);
     }
@@ -41,7 +49,8 @@ public record RunSettings(String kind, String model, String modelDigest, String 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", kind);
-        m.put("model", model);
+        // a checkpoint is identified by its contents, not by where it lies: moving it keeps the runs
+        m.put("model", modelDigest == null ? model : null);
         m.put("modelDigest", modelDigest);
         m.put("data", data);
         m.put("trainLimit", trainLimit);
@@ -60,7 +69,7 @@ public record RunSettings(String kind, String model, String modelDigest, String 
             m.put("schedule", schedule);
             m.put("scheduleSteps", schedule.equals("iterative") ? scheduleSteps : null);
             m.put("includeClassifier", includeClassifier);
-            if (modelDigest != null) {
+            if (modelDigest != null && UnstructuredMethods.get(method).atInitialization()) {
                 m.put("pretrain", pretrain); // pruning at initialization trains with it
             }
         }

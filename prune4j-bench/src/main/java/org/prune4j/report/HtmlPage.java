@@ -68,7 +68,8 @@ final class HtmlPage {
                     .append("</td><td>").append(r.get("seed")).append("</td><td>").append(pct(r.get("top1_before")))
                     .append("</td><td>").append(pct(r.get("top1_pruned"))).append("</td><td>")
                     .append(pct(r.get("top1_finetuned"))).append("</td><td>")
-                    .append(String.format("%.2f", ((Number) r.get("actual_compression")).doubleValue()))
+                    .append(Double.isFinite(ResultSeries.number(r, "actual_compression"))
+                            ? String.format("%.2f", ResultSeries.number(r, "actual_compression")) : "–")
                     .append("</td><td>").append(esc(String.valueOf(r.get("finished_at")))).append("</td></tr>\n");
         }
         return h.append("</table>\n").toString();

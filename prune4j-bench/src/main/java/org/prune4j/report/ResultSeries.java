@@ -17,7 +17,7 @@ record ResultSeries(String model, String method, List<Point> points) {
     /** Mean and sample standard deviation (0 for one value); NaN when there is no value. */
     record Stat(double mean, double sd, int n) {
         static Stat of(List<Double> values) {
-            List<Double> v = values.stream().filter(x -> x != null && !x.isNaN()).toList();
+            List<Double> v = values.stream().filter(x -> x != null && Double.isFinite(x)).toList();
             if (v.isEmpty()) {
                 return new Stat(Double.NaN, Double.NaN, 0);
             }
@@ -27,33 +27,73 @@ record ResultSeries(String model, String method, List<Point> points) {
         }
     }
 
-    /** Groups store rows (see ResultsStore#runs) into series per model and method. */
+    /**
+     * Groups store rows (see ResultsStore#runs) into series: one per model, method and variant (all
+     * settings but seed and budget), so runs are averaged only over seeds. Points are keyed by the
+     * budget: the requested compression, the structured target, or (dense, N:M) what was reached.
+     */
     static List<ResultSeries> from(List<Map<String, Object>> rows) {
+        Map<String, Map<String, List<Map<String, Object>>>> variantsByMethod = new TreeMap<>();
         Map<String, Map<String, Map<Double, List<Map<String, Object>>>>> grouped = new TreeMap<>();
         for (Map<String, Object> row : rows) {
-            String method = methodLabel(row);
-            // unstructured runs group by requested compression, structured ones by target, N:M and dense by what they reached
+            String series = row.get("model") + "\u0000" + methodLabel(row);
+            String variant = variant(row);
+            variantsByMethod.computeIfAbsent(series, k -> new TreeMap<>()).computeIfAbsent(variant, k -> new ArrayList<>());
             double key = row.get("kind").equals("structured") ? targetOrder(row)
                     : row.get("kind").equals("unstructured") && row.get("compression") != null
-                    ? ((Number) row.get("compression")).doubleValue() : ((Number) row.get("actual_compression")).doubleValue();
-            grouped.computeIfAbsent((String) row.get("model"), k -> new TreeMap<>())
-                    .computeIfAbsent(method, k -> new TreeMap<>())
-                    .computeIfAbsent(key, k -> new ArrayList<>())
-                    .add(row);
+                    ? ((Number) row.get("compression")).doubleValue() : number(row, "actual_compression");
+            grouped.computeIfAbsent(series, k -> new TreeMap<>()).computeIfAbsent(variant, k -> new TreeMap<>())
+                    .computeIfAbsent(key, k -> new ArrayList<>()).add(row);
         }
         List<ResultSeries> out = new ArrayList<>();
-        grouped.forEach((model, methods) -> methods.forEach((method, budgets) -> {
+        grouped.forEach((series, variants) -> variants.forEach((variant, budgets) -> {
+            String[] modelAndMethod = series.split("\u0000");
+            String label = variants.size() == 1 ? modelAndMethod[1] : modelAndMethod[1] + " " + describe(budgets);
             List<Point> points = new ArrayList<>();
             budgets.forEach((k, group) -> points.add(point(group)));
-            out.add(new ResultSeries(model, method, points));
+            out.add(new ResultSeries(modelAndMethod[0], label, points));
         }));
         return out;
     }
 
+    /** The settings that make runs of one method different experiments (everything but seed and budget). */
+    @SuppressWarnings("unchecked")
+    private static String variant(Map<String, Object> row) {
+        Map<String, Object> settings = new TreeMap<>((Map<String, Object>) row.get("settings"));
+        for (String k : List.of("seed", "compression", "target")) {
+            settings.remove(k);
+        }
+        for (String k : List.of("pretrain", "fineTune")) {
+            if (settings.get(k) instanceof Map<?, ?> recipe) {
+                Map<String, Object> r = new TreeMap<>((Map<String, Object>) recipe);
+                r.remove("seed");
+                settings.put(k, r);
+            }
+        }
+        return settings.toString();
+    }
+
+    /** A short label for one variant among several: its schedule and fine-tuning. */
+    @SuppressWarnings("unchecked")
+    private static String describe(Map<Double, List<Map<String, Object>>> budgets) {
+        Map<String, Object> s = (Map<String, Object>) budgets.values().iterator().next().get(0).get("settings");
+        Map<String, Object> ft = s.get("fineTune") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return "(" + (s.get("schedule") == null ? "" : s.get("schedule") + ", ") + "fine-tune " + ft.get("epochs")
+                + " ep @ " + ft.get("learningRate") + (s.get("trainLimit") == null ? "" : ", " + s.get("trainLimit") + " images")
+                + ")";
+    }
+
+    static double number(Map<String, Object> row, String column) {
+        Object v = row.get(column);
+        return v == null ? Double.NaN : ((Number) v).doubleValue();
+    }
+
+    /** Orders targets by their number; different quantities (macs=2x, params=2x) stay apart. */
     private static double targetOrder(Map<String, Object> row) {
         String target = (String) row.get("target");
         String number = target.replaceAll("[^0-9.]", "");
-        return number.isEmpty() ? 0 : Double.parseDouble(number);
+        double value = number.isEmpty() ? 0 : Double.parseDouble(number);
+        return value + (target.startsWith("macs") ? 0 : target.startsWith("params") ? 1e-6 : 2e-6);
     }
 
     static String methodLabel(Map<String, Object> row) {
@@ -68,11 +108,12 @@ record ResultSeries(String model, String method, List<Point> points) {
 
     private static Point point(List<Map<String, Object>> group) {
         Map<String, Object> first = group.get(0);
+        int seeds = (int) group.stream().map(r -> r.get("seed")).distinct().count();
         String budget = first.get("target") != null ? (String) first.get("target")
                 : first.get("compression") != null && !first.get("kind").equals("dense")
                         ? "×" + trim(((Number) first.get("compression")).doubleValue())
                         : first.get("kind").equals("dense") ? "dense" : "N:M";
-        return new Point(budget, group.size(), stat(group, "actual_compression"), stat(group, "theoretical_speedup"),
+        return new Point(budget, seeds, stat(group, "actual_compression"), stat(group, "theoretical_speedup"),
                 stat(group, "top1_pruned"), stat(group, "top1_finetuned"), stat(group, "top5_finetuned"),
                 stat(group, "measured_speedup_b128"), stat(group, "nonzero_parameters"), stat(group, "size_bytes"),
                 stat(group, "wall_seconds"));

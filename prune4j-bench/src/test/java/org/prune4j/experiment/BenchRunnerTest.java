@@ -37,9 +37,9 @@ class BenchRunnerTest {
         Path db = dir.resolve("results.db");
         try (ResultsStore store = ResultsStore.open(db)) {
             BenchRunner.Summary first = BenchRunner.builder().setSpec(spec).setStore(store).build().run();
-            assertThat(first).isEqualTo(new BenchRunner.Summary(4, 0, 4));
+            assertThat(first).isEqualTo(new BenchRunner.Summary(4, 0, 4, 0));
             BenchRunner.Summary second = BenchRunner.builder().setSpec(spec).setStore(store).build().run();
-            assertThat(second).isEqualTo(new BenchRunner.Summary(4, 4, 0));
+            assertThat(second).isEqualTo(new BenchRunner.Summary(4, 4, 0, 0));
 
             List<Map<String, Object>> runs = store.runs();
             assertThat(runs).hasSize(4);
@@ -98,6 +98,30 @@ class BenchRunnerTest {
             Map<String, Object> nm = store.runs().stream().filter(r -> r.get("method").equals("nm-2:4"))
                     .findFirst().orElseThrow();
             assertThat((double) nm.get("actual_compression")).isBetween(1.8, 2.0);
+        }
+    }
+
+    @Test
+    void aFailingRunIsReportedAndLeftForTheNextCallWhileTheOthersAreRecorded() throws IOException {
+        Path specFile = dir.resolve("spec.yaml");
+        Files.writeString(specFile, """
+                models: [mlp]
+                data: synthetic
+                train_limit: 256
+                test_limit: 128
+                pretrain: {epochs: 1, lr: 0.05}
+                finetune: {epochs: 1, lr: 0.01}
+                methods: [global-magnitude]
+                compressions: [2, 100000]
+                latency: false
+                """);
+        java.util.List<String> log = new java.util.ArrayList<>();
+        try (ResultsStore store = ResultsStore.open(dir.resolve("f.db"))) {
+            BenchRunner.Summary s = BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store)
+                    .optLog(log::add).build().run();
+            assertThat(s).isEqualTo(new BenchRunner.Summary(3, 0, 2, 1));
+            assertThat(log).anyMatch(l -> l.contains("FAILED") && l.contains("compression 100000"));
+            assertThat(store.runs()).hasSize(2);
         }
     }
 

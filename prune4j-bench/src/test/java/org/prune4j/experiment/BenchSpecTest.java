@@ -56,6 +56,14 @@ class BenchSpecTest {
     }
 
     @Test
+    void everyRunFindsItsDenseBaseInThePlan() {
+        List<RunSettings> plan = assertValid(VALID);
+        Set<String> denseIds = new HashSet<>();
+        plan.stream().filter(RunSettings::dense).forEach(r -> denseIds.add(r.id()));
+        plan.forEach(r -> assertThat(denseIds).contains(r.denseBase().id()));
+    }
+
+    @Test
     void runIdsDependOnTheRunsSettingsOnly() throws IOException {
         List<RunSettings> a = assertValid(VALID);
         List<RunSettings> b = RunPlan.of(BenchSpec.read(write("other-name.yaml",

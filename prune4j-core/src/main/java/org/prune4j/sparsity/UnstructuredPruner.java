@@ -88,8 +88,13 @@ public final class UnstructuredPruner {
             for (Map.Entry<String, float[]> e : scores.entrySet()) {
                 float[] old = masks.get(e.getKey());
                 float[] s = e.getValue();
-                for (int i = 0; old != null && i < s.length; i++) {
-                    if (old[i] == 0) {
+                for (int i = 0; i < s.length; i++) {
+                    if (Float.isNaN(s[i])) {
+                        // a diverged gradient or an overflow: no evidence the weight matters
+                        throw new IllegalStateException("criterion of method '" + method.name() + "' gave NaN for "
+                                + e.getKey() + "[" + i + "] (diverged gradients or overflow); pruning stopped");
+                    }
+                    if (old != null && old[i] == 0) {
                         s[i] = Float.NEGATIVE_INFINITY;
                     }
                 }

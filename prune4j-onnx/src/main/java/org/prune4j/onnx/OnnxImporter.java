@@ -272,6 +272,9 @@ public final class OnnxImporter {
         long[] kernel = ints(a, "kernel_shape", new long[] {w.dims()[2], w.dims()[3]});
         long[] strides = ints(a, "strides", new long[] {1, 1});
         long[] dilations = ints(a, "dilations", new long[] {1, 1});
+        if (x instanceof Padded && a.containsKey("auto_pad") && a.get("auto_pad").getS().toStringUtf8().startsWith("SAME")) {
+            throw failAt(n, index, "a Pad before a Conv with auto_pad SAME_* is not supported");
+        }
         long[] pads = convPads(n, index, a, kernel, strides, dilations, in);
         for (int i = 0; i < 4; i++) {
             pads[i] += extraPads[i];
@@ -345,16 +348,9 @@ public final class OnnxImporter {
     }
 
     private void clip(NodeProto n, int index) {
-        double min;
-        double max;
-        if (opset < 11) {
-            Map<String, AttributeProto> a = attributes(n);
-            min = floatAttr(a, "min", Float.NEGATIVE_INFINITY);
-            max = floatAttr(a, "max", Float.POSITIVE_INFINITY);
-        } else {
-            min = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? scalar(n, 1, index) : Double.NEGATIVE_INFINITY;
-            max = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? scalar(n, 2, index) : Double.POSITIVE_INFINITY;
-        }
+        // opset 11+: min and max are inputs
+        double min = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? scalar(n, 1, index) : Double.NEGATIVE_INFINITY;
+        double max = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? scalar(n, 2, index) : Double.POSITIVE_INFINITY;
         if (min == 0 && max == 6) {
             activation(n, index, ActivationOp.Kind.RELU6);
         } else if (min == 0 && max == Double.POSITIVE_INFINITY) {
@@ -389,41 +385,20 @@ public final class OnnxImporter {
         boolean constFirst = a instanceof Const;
         Const c = (Const) (constFirst ? a : b);
         String x = act(n, constFirst ? 1 : 0, index);
-        if (c.floats().length != 1) {
-            channelAffine(n, index, type, x, c, constFirst);
-            return;
-        }
-        double v = c.floats()[0];
-        ScaleShiftOp op = switch (type) {
-            case "Add" -> new ScaleShiftOp(1, v);
-            case "Mul" -> new ScaleShiftOp(v, 0);
-            case "Sub" -> constFirst ? new ScaleShiftOp(-1, v) : new ScaleShiftOp(1, -v);
-            case "Div" -> {
-                if (constFirst) {
-                    throw failAt(n, index, "dividing a constant by an activation is not supported");
-                }
-                yield new ScaleShiftOp(1 / v, 0);
-            }
-            default -> throw new IllegalStateException(type);
-        };
-        add(n, index, op, x);
-    }
-
-    /** Mul/Add/Sub/Div with a per-channel constant ((C,1,1), (1,C,1,1), or (F) for features). */
-    private void channelAffine(NodeProto n, int index, String type, String x, Const c, boolean constFirst) {
         Shape s = graph.shapeOf(x);
-        long channels = s.get(0);
-        long ones = Arrays.stream(c.dims()).filter(d -> d == 1).count();
-        boolean perChannel = c.floats().length == channels && ones == c.dims().length - 1
-                && c.dims().length <= s.dimension() + 1 && c.dims()[c.dims().length - s.dimension()] == channels;
-        if (!perChannel) {
-            throw failAt(n, index, type + " with a constant of shape " + Arrays.toString(c.dims()) + " on an activation of "
-                    + "shape " + s + " is not supported; prune4j folds scalar and per-channel constants");
+        int count = c.floats().length;
+        if (count != 1 && !isPerChannel(c.dims(), s)) {
+            throw failAt(n, index, type + " with a constant of shape " + Arrays.toString(c.dims()) + " on an activation "
+                    + "of shape " + s + " is not supported; prune4j folds scalar and per-channel constants "
+                    + "((C, 1, 1) or (1, C, 1, 1) for images, (F) for features)");
         }
-        float[] scale = new float[(int) channels];
-        float[] shift = new float[(int) channels];
-        for (int i = 0; i < channels; i++) {
+        float[] scale = new float[count];
+        float[] shift = new float[count];
+        for (int i = 0; i < count; i++) {
             float v = c.floats()[i];
+            if (!Float.isFinite(v) || (type.equals("Div") && v == 0)) {
+                throw failAt(n, index, type + " with the constant " + v + " is not supported (not finite or division by zero)");
+            }
             switch (type) {
                 case "Add" -> { scale[i] = 1; shift[i] = v; }
                 case "Mul" -> scale[i] = v;
@@ -436,9 +411,29 @@ public final class OnnxImporter {
                 }
             }
         }
-        String name = add(n, index, new ChannelAffineOp(), x);
-        param(name, "scale", scale);
-        param(name, "shift", shift);
+        if (count == 1) {
+            add(n, index, new ScaleShiftOp(scale[0], shift[0]), x);
+        } else {
+            String name = add(n, index, new ChannelAffineOp(), x);
+            param(name, "scale", scale);
+            param(name, "shift", shift);
+        }
+    }
+
+    /** (C, 1, 1) or (1, C, 1, 1) against an image (C, H, W); (F) or (1, F) against features (F). */
+    private static boolean isPerChannel(long[] dims, Shape activation) {
+        long channels = activation.get(0);
+        int rank = activation.dimension() + 1; // with the batch axis
+        if (dims.length < activation.dimension() || dims.length > rank) {
+            return false;
+        }
+        int channelAxis = dims.length - activation.dimension();
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != (i == channelAxis ? channels : 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void concat(NodeProto n, int index) {
@@ -540,7 +535,8 @@ public final class OnnxImporter {
         long[] target = constant(n, 1, index).longs();
         if (x instanceof Swapped sw) {
             Shape s = graph.shapeOf(sw.node());
-            if (target.length == 4) {
+            long[] resolved = target.length == 4 ? resolve(target, s) : new long[0];
+            if (resolved.length == 4 && resolved[1] == s.get(0) && resolved[2] == s.get(1) && resolved[3] == s.get(2)) {
                 add(n, index, new ChannelShuffleOp((int) sw.groups()), sw.node());
                 return;
             }
@@ -639,10 +635,13 @@ public final class OnnxImporter {
         String mode = a.containsKey("mode") ? a.get("mode").getS().toStringUtf8() : "constant";
         long[] pads = n.getInputCount() > 1 ? constant(n, 1, index).longs() : ints(a, "pads", null);
         double value = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? scalar(n, 2, index) : 0;
+        boolean negative = pads != null && Arrays.stream(pads).anyMatch(p -> p < 0);
+        boolean axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty();
         if (!mode.equals("constant") || value != 0 || pads == null || pads.length != 8 || pads[0] != 0 || pads[1] != 0
-                || pads[4] != 0 || pads[5] != 0) {
-            throw failAt(n, index, "Pad is supported as a zero pad of the spatial dimensions before a Conv or "
-                    + "AveragePool (mode constant, value 0), got mode " + mode + ", pads " + Arrays.toString(pads));
+                || pads[4] != 0 || pads[5] != 0 || negative || axes) {
+            throw failAt(n, index, "Pad is supported as a non-negative zero pad of the spatial dimensions before a "
+                    + "Conv or AveragePool (mode constant, value 0, no axes input), got mode " + mode + ", pads "
+                    + Arrays.toString(pads) + (axes ? ", axes" : ""));
         }
         values.put(n.getOutput(0), new Padded(in, new long[] {pads[2], pads[3], pads[6], pads[7]}));
     }
@@ -693,7 +692,10 @@ public final class OnnxImporter {
         String in = act(n, 0, index);
         Shape s = graph.shapeOf(in);
         // (C, 1, 1) ↔ (C): a squeezed pooled image is a flatten, an unsqueezed one a no-op for pooling
-        if (n.getOpType().equals("Squeeze") && s.dimension() == 3 && s.get(1) == 1 && s.get(2) == 1) {
+        long[] axes = opset >= 13 && n.getInputCount() > 1 ? constant(n, 1, index).longs() : ints(attributes(n), "axes", null);
+        boolean spatial = axes == null || Set.of(2L, 3L, -1L, -2L).containsAll(Arrays.stream(axes).boxed().toList())
+                && axes.length == 2 && axes[0] != axes[1] && (axes[0] + 4) % 4 + (axes[1] + 4) % 4 == 5;
+        if (n.getOpType().equals("Squeeze") && s.dimension() == 3 && s.get(1) == 1 && s.get(2) == 1 && spatial) {
             add(n, index, new FlattenOp(), in);
             return;
         }

@@ -35,22 +35,37 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
         this.session = session;
         Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
         this.inputName = input.getKey();
-        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape();
+        if (!(input.getValue().getInfo() instanceof TensorInfo info)) {
+            throw new IllegalArgumentException("input '" + inputName + "' is not a tensor");
+        }
+        long[] shape = info.getShape();
         this.perSampleShape = Arrays.copyOfRange(shape, 1, shape.length);
+        if (Arrays.stream(perSampleShape).anyMatch(d -> d <= 0)) {
+            throw new IllegalArgumentException("input '" + inputName + "' has a dynamic per-sample shape "
+                    + Arrays.toString(shape) + "; only the batch dimension may be dynamic");
+        }
     }
 
     /** Opens a session with {@code threads} intra-op threads (0: ONNX Runtime's default). */
     public static OnnxRuntimeRunner open(Path file, int threads) {
-        try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
             }
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return new OnnxRuntimeRunner(file, env, env.createSession(file.toString(), options));
-        } catch (OrtException e) {
+            session = env.createSession(file.toString(), options);
+            return new OnnxRuntimeRunner(file, env, session);
+        } catch (OrtException | RuntimeException e) {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException ignored) {
+                    // the load already failed; that is the error to report
+                }
+            }
             throw new IllegalArgumentException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
         }
     }
@@ -99,6 +114,9 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
 
     /** Median latency in milliseconds of one forward of a random batch. */
     public double medianMillis(int batch, int warmup, int repeats) {
+        if (batch < 1 || repeats < 1 || warmup < 0) {
+            throw new IllegalArgumentException("batch and repeats must be positive, warm-up non-negative");
+        }
         long size = batch;
         for (long d : perSampleShape) {
             size *= d;

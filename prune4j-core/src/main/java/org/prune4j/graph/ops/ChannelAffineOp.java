@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code x·scale[c] + shift[c]} per channel, with constant (buffer) scale and shift: what an
+ * {@code x·scale[c] + shift[c]} per channel, scale and shift trainable: what an
  * imported graph writes as Mul/Add/Sub/Div with a per-channel constant, e.g. {@code (x - mean) / std}
  * over the colour channels. Pruning slices both with the channels.
  */
@@ -32,7 +32,8 @@ public final class ChannelAffineOp implements Op {
     @Override
     public List<ParamSpec> parameters(List<Shape> inputs) {
         Shape c = new Shape(inputs.get(0).get(0));
-        return List.of(ParamSpec.buffer("scale", c, ParamSpec.Init.ONES), ParamSpec.buffer("shift", c, ParamSpec.Init.ZEROS));
+        // trainable: an imported per-channel Add is often a bias, and fine-tuning should adjust it
+        return List.of(ParamSpec.weight("scale", c, ParamSpec.Init.ONES), ParamSpec.weight("shift", c, ParamSpec.Init.ZEROS));
     }
 
     @Override
