@@ -79,6 +79,34 @@ class OnnxImportErrorsTest {
     }
 
     @Test
+    void aNegativePadIsRefusedRatherThanFoldedIntoTheNextLayer() throws IOException {
+        ModelProto m = fixture("inception");
+        ModelProto.Builder b = m.toBuilder();
+        NodeProto pad = m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Pad")).findFirst().orElseThrow();
+        String padsName = pad.getInput(1);
+        ai.onnx.proto.OnnxMl.TensorProto negative = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName(padsName)
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(8)
+                .addAllInt64Data(java.util.List.of(0L, 0L, -1L, -1L, 0L, 0L, -1L, -1L)).build();
+        // the pads come from an initializer or a Constant node: replace whichever it is
+        for (int i = 0; i < b.getGraph().getInitializerCount(); i++) {
+            if (b.getGraph().getInitializer(i).getName().equals(padsName)) {
+                b.getGraphBuilder().setInitializer(i, negative);
+            }
+        }
+        for (int i = 0; i < b.getGraph().getNodeCount(); i++) {
+            NodeProto n = b.getGraph().getNode(i);
+            if (n.getOpType().equals("Constant") && n.getOutput(0).equals(padsName)) {
+                b.getGraphBuilder().setNode(i, n.toBuilder().clearAttribute().addAttribute(
+                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("value")
+                                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR).setT(negative)));
+            }
+        }
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(b.build().toByteArray(), "m.onnx"))
+                .isInstanceOf(OnnxImportException.class).hasMessageContaining("(Pad)").hasMessageContaining("non-negative")
+                .hasMessageContaining("-1");
+    }
+
+    @Test
     void truncatedBitFlippedAndRandomFilesAllEndInPrune4jsOwnError() throws IOException {
         byte[] valid = fixtureBytes("mobilenetv2");
         Random rng = new Random(42);
