@@ -20,9 +20,6 @@ public final class HessianVector {
 
     private static final String RESOURCE = "hessian_vector.pt";
     private static PtSymbolBlock module;
-    /** DJL's setting for every other module (on unless ai.djl.pytorch.graph_optimizer=false). */
-    private static final boolean GRAPH_OPTIMIZER =
-            Boolean.parseBoolean(System.getProperty("ai.djl.pytorch.graph_optimizer", "true"));
 
     private HessianVector() {}
 
@@ -32,6 +29,11 @@ public final class HessianVector {
      * GradientCollector). Results are attached to {@code manager}.
      */
     public static NDArray[] product(NDArray loss, List<NDArray> params, List<NDArray> vectors, NDManager manager) {
+        return run(module(), loss, params, vectors, manager);
+    }
+
+    private static NDArray[] run(PtSymbolBlock hvp, NDArray loss, List<NDArray> params, List<NDArray> vectors,
+            NDManager manager) {
         if (params.size() != vectors.size()) {
             throw new IllegalArgumentException(params.size() + " parameters but " + vectors.size() + " vectors");
         }
@@ -50,11 +52,8 @@ public final class HessianVector {
             inputs.add(named);
         }
         boolean recording = JniUtils.isGradMode();
-        // The profiling graph executor's first runs of a module gave NaN for this double backward
-        // (measured: the first GraSP scoring in a process); the plain interpreter is exact every time.
-        JniUtils.setGraphExecutorOptimize(false);
         try {
-            NDList out = IValueUtils.forward(module(), inputs, true);
+            NDList out = IValueUtils.forward(hvp, inputs, true);
             NDArray[] result = new NDArray[out.size()];
             for (int i = 0; i < result.length; i++) {
                 result[i] = out.get(i);
@@ -62,7 +61,6 @@ public final class HessianVector {
             }
             return result;
         } finally {
-            JniUtils.setGraphExecutorOptimize(GRAPH_OPTIMIZER);
             JniUtils.setGradMode(recording);
             for (int i = 0; i < params.size(); i++) {
                 params.get(i).setName(oldNames.get(i));
@@ -73,8 +71,31 @@ public final class HessianVector {
 
     private static synchronized PtSymbolBlock module() {
         if (module == null) {
-            module = TorchScriptModules.load(RESOURCE);
+            PtSymbolBlock loaded = TorchScriptModules.load(RESOURCE);
+            warmUp(loaded);
+            module = loaded;
         }
         return module;
+    }
+
+    /**
+     * The first call of a freshly loaded module returned garbage (measured: 1.25e18 where 6 was
+     * right, and NaN for most GraSP scores of the first pruning in a process); every later call is
+     * exact. The cause inside libtorch/DJL is not found, so the first call is made here, on a tiny
+     * problem, and discarded.
+     */
+    private static void warmUp(PtSymbolBlock loaded) {
+        try (NDManager m = Engines.get().newBaseManager()) {
+            NDArray w = Engines.create(m, new float[] {1, 2}, new ai.djl.ndarray.types.Shape(2));
+            w.setRequiresGradient(true);
+            NDArray v = Engines.create(m, new float[] {1, 1}, new ai.djl.ndarray.types.Shape(2));
+            boolean recording = JniUtils.isGradMode(); // callers may already be inside a GradientCollector
+            JniUtils.setGradMode(true);
+            try {
+                run(loaded, w.pow(3).sum(), List.of(w), List.of(v), m);
+            } finally {
+                JniUtils.setGradMode(recording);
+            }
+        }
     }
 }
