@@ -14,17 +14,23 @@ import torch
 
 
 class HessianVector(torch.nn.Module):
-    def forward(self, loss: torch.Tensor, params: List[torch.Tensor], vectors: List[torch.Tensor]) -> List[torch.Tensor]:
+    """H·v written into caller-owned tensors (outs), so no result tensor crosses back into Java."""
+
+    def forward(self, loss: torch.Tensor, params: List[torch.Tensor], vectors: List[torch.Tensor],
+                outs: List[torch.Tensor]) -> torch.Tensor:
         grads = torch.autograd.grad([loss], params, create_graph=True)
         dot = torch.zeros([], dtype=loss.dtype)
         for g, v in zip(grads, vectors):
             if g is not None:
                 dot = dot + (g * v).sum()
         hvp = torch.autograd.grad([dot], params, allow_unused=True)
-        out: List[torch.Tensor] = []
-        for h, p in zip(hvp, params):
-            out.append(torch.zeros_like(p) if h is None else h.detach())
-        return out
+        with torch.no_grad():
+            for h, o in zip(hvp, outs):
+                if h is None:
+                    o.zero_()
+                else:
+                    o.copy_(h)
+        return dot.detach()
 
 
 if __name__ == "__main__":

@@ -51,51 +51,35 @@ public final class HessianVector {
             named.setName("vectors[]");
             inputs.add(named);
         }
+        // The module writes the results into arrays Java owns. Reading them from its return value
+        // (a list of tensors through DJL's IValue conversion) gave garbage on the first call in a
+        // process: 1.25e18 where 6 was right, NaN for most GraSP scores.
+        NDArray[] result = new NDArray[params.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = manager.zeros(params.get(i).getShape(), params.get(i).getDataType());
+            result[i].setName("outs[]");
+            inputs.add(result[i]);
+        }
         boolean recording = JniUtils.isGradMode();
         try {
-            NDList out = IValueUtils.forward(hvp, inputs, true);
-            NDArray[] result = new NDArray[out.size()];
-            for (int i = 0; i < result.length; i++) {
-                result[i] = out.get(i);
-                result[i].attach(manager);
-            }
+            IValueUtils.forward(hvp, inputs, true).close();
             return result;
         } finally {
             JniUtils.setGradMode(recording);
             for (int i = 0; i < params.size(); i++) {
                 params.get(i).setName(oldNames.get(i));
             }
-            inputs.subList(1 + params.size(), inputs.size()).forEach(NDArray::close);
+            for (NDArray r : result) {
+                r.setName(null);
+            }
+            inputs.subList(1 + params.size(), 1 + 2 * params.size()).forEach(NDArray::close); // the vector copies
         }
     }
 
     private static synchronized PtSymbolBlock module() {
         if (module == null) {
-            PtSymbolBlock loaded = TorchScriptModules.load(RESOURCE);
-            warmUp(loaded);
-            module = loaded;
+            module = TorchScriptModules.load(RESOURCE);
         }
         return module;
-    }
-
-    /**
-     * The first call of a freshly loaded module returned garbage (measured: 1.25e18 where 6 was
-     * right, and NaN for most GraSP scores of the first pruning in a process); every later call is
-     * exact. The cause inside libtorch/DJL is not found, so the first call is made here, on a tiny
-     * problem, and discarded.
-     */
-    private static void warmUp(PtSymbolBlock loaded) {
-        try (NDManager m = Engines.get().newBaseManager()) {
-            NDArray w = Engines.create(m, new float[] {1, 2}, new ai.djl.ndarray.types.Shape(2));
-            w.setRequiresGradient(true);
-            NDArray v = Engines.create(m, new float[] {1, 1}, new ai.djl.ndarray.types.Shape(2));
-            boolean recording = JniUtils.isGradMode(); // callers may already be inside a GradientCollector
-            JniUtils.setGradMode(true);
-            try {
-                run(loaded, w.pow(3).sum(), List.of(w), List.of(v), m);
-            } finally {
-                JniUtils.setGradMode(recording);
-            }
-        }
     }
 }

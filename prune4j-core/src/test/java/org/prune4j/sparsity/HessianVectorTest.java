@@ -18,7 +18,7 @@ class HessianVectorTest {
 
     @Test
     void productEqualsTheAnalyticHessianOfACubicTimesTheVectorOnEveryCall() {
-        for (int call = 0; call < 3; call++) { // the first call after loading once returned garbage
+        for (int call = 0; call < 3; call++) { // the first call in a process once returned garbage
             checkCubic();
         }
     }
