@@ -43,6 +43,30 @@ public final class ChannelRules {
         }
     };
 
+    /** An op that keeps channel c at c and whose named parameters hold one value per channel. */
+    private static ChannelRule perChannel(String... parameters) {
+        List<ParamAxes> axes = java.util.Arrays.stream(parameters).map(p -> ParamAxes.output(p, 0)).toList();
+        return new ChannelRule() {
+            @Override
+            public void couple(Node node, Graph graph, ChannelCoupling c) {
+                PASS_THROUGH.couple(node, graph, c);
+            }
+
+            @Override
+            public List<ParamAxes> parameterAxes(Op op) {
+                return axes;
+            }
+        };
+    }
+
+    /** An op (named by kind) that mixes or permutes channels: the channels on both sides stay as they are. */
+    private static ChannelRule fixedAround(String kind, String why) {
+        return (node, graph, c) -> {
+            c.markFixed(node.name(), kind + " " + why);
+            c.markFixed(node.inputs().get(0), "input of " + kind + " '" + node.name() + "'");
+        };
+    }
+
     static {
         register(ActivationOp.class, PASS_THROUGH);
         register(Pool2dOp.class, PASS_THROUGH);
@@ -50,45 +74,19 @@ public final class ChannelRules {
         register(DropoutOp.class, PASS_THROUGH);
         register(IdentityOp.class, PASS_THROUGH);
         register(ScaleShiftOp.class, PASS_THROUGH);
-        register(ChannelAffineOp.class, new ChannelRule() {
-            @Override
-            public void couple(Node node, Graph graph, ChannelCoupling c) {
-                PASS_THROUGH.couple(node, graph, c);
-            }
-
-            @Override
-            public List<ParamAxes> parameterAxes(Op op) {
-                return List.of(ParamAxes.output("scale", 0), ParamAxes.output("shift", 0));
-            }
-        });
-        // Ops that mix or permute channels: the channels on both sides stay as they are.
+        register(ChannelAffineOp.class, perChannel("scale", "shift"));
         register(SoftmaxOp.class, (node, graph, c) -> {
             if (node.name().equals(graph.outputName())) {
                 PASS_THROUGH.couple(node, graph, c); // a final softmax: its input is the (never pruned) logits
                 return;
             }
-            c.markFixed(node.name(), "softmax mixes all features");
-            c.markFixed(node.inputs().get(0), "input of softmax '" + node.name() + "'");
+            fixedAround("softmax", "mixes all features").couple(node, graph, c);
         });
-        register(ChannelShuffleOp.class, (node, graph, c) -> {
-            c.markFixed(node.name(), "channel shuffle permutes channels");
-            c.markFixed(node.inputs().get(0), "input of channel shuffle '" + node.name() + "'");
-        });
+        register(ChannelShuffleOp.class, fixedAround("channel shuffle", "permutes channels"));
         // Residual adds and (channel-gated) products: every input shares the output's indices.
         register(AddOp.class, PASS_THROUGH);
         register(MulOp.class, PASS_THROUGH);
-        register(BatchNormOp.class, new ChannelRule() {
-            @Override
-            public void couple(Node node, Graph graph, ChannelCoupling c) {
-                PASS_THROUGH.couple(node, graph, c);
-            }
-
-            @Override
-            public List<ParamAxes> parameterAxes(Op op) {
-                return List.of(ParamAxes.output("weight", 0), ParamAxes.output("bias", 0),
-                        ParamAxes.output("runningMean", 0), ParamAxes.output("runningVar", 0));
-            }
-        });
+        register(BatchNormOp.class, perChannel("weight", "bias", "runningMean", "runningVar"));
         register(ConcatOp.class, (node, graph, c) -> {
             int offset = 0;
             for (String in : node.inputs()) {
