@@ -23,7 +23,6 @@ import org.prune4j.train.Evaluator;
 import org.prune4j.train.Trainer;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.TrainingListener;
-import org.prune4j.train.optim.Optimizer;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -32,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -230,15 +230,7 @@ final class RunExecutor {
     }
 
     private void train(Model model, TrainingRecipe recipe, TrainingListener listener) {
-        DataLoader loader = data.trainLoader(recipe);
-        try (Optimizer optimizer = recipe.newOptimizer()) {
-            Trainer.Builder tb = Trainer.builder().setModel(model).setOptimizer(optimizer)
-                    .setSchedule(recipe.newSchedule(loader.batchesPerEpoch()));
-            if (listener != null) {
-                tb.optListener(listener);
-            }
-            tb.build().fit(loader, null, recipe.epochs());
-        }
+        Trainer.fit(model, recipe, data.trainLoader(recipe), listener == null ? List.of() : List.of(listener));
     }
 
     /** A freshly initialized model of the same architecture (pruning at initialization). */

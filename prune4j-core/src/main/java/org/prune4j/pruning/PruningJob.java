@@ -17,7 +17,6 @@ import org.prune4j.train.Evaluator;
 import org.prune4j.train.Trainer;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.TrainingListener;
-import org.prune4j.train.optim.Optimizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,13 +160,7 @@ public final class PruningJob {
         if (epochs == 0) {
             return;
         }
-        TrainingRecipe recipe = fineTune.withEpochs(epochs);
-        try (Optimizer optimizer = recipe.newOptimizer()) {
-            Trainer.Builder tb = Trainer.builder().setModel(model).setOptimizer(optimizer)
-                    .setSchedule(recipe.newSchedule(loader.batchesPerEpoch()));
-            listeners.forEach(tb::optListener);
-            tb.build().fit(loader, null, epochs);
-        }
+        Trainer.fit(model, fineTune.withEpochs(epochs), loader, listeners);
     }
 
     /** Output channels (features) of every conv and linear layer. */

@@ -43,6 +43,20 @@ public final class Trainer {
     }
 
     /**
+     * Trains {@code model} as {@code recipe} says: its optimizer (closed afterwards), its schedule over
+     * {@code train}'s batches and its number of epochs, with the given listeners.
+     */
+    public static List<EpochStats> fit(Model model, TrainingRecipe recipe, DataLoader train,
+            List<TrainingListener> listeners) {
+        try (Optimizer optimizer = recipe.newOptimizer()) {
+            Builder b = builder().setModel(model).setOptimizer(optimizer)
+                    .setSchedule(recipe.newSchedule(train.batchesPerEpoch()));
+            listeners.forEach(b::optListener);
+            return b.build().fit(train, null, recipe.epochs());
+        }
+    }
+
+    /**
      * Trains for {@code epochs} passes over {@code train}; evaluates on {@code validation} after
      * each epoch when it is not null.
      */

@@ -11,7 +11,6 @@ import org.prune4j.model.Provenance;
 import org.prune4j.train.listener.CheckpointListener;
 import org.prune4j.train.listener.MetricsFileListener;
 import org.prune4j.train.listener.TrainingListener;
-import org.prune4j.train.optim.Optimizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,18 +73,12 @@ public final class TrainingJob {
         try (Model model = Model.builder().setGraph(graph).optSeed(recipe.seed()).optProvenance(provenance).build()) {
             DataLoader trainLoader = DataPipeline.trainLoader(dataName, train, recipe);
             DataLoader testLoader = DataPipeline.evalLoader(dataName, test);
-            Trainer.Builder tb = Trainer.builder().setModel(model)
-                    .setSchedule(recipe.newSchedule(trainLoader.batchesPerEpoch()));
-            List<EpochStats> history;
-            try (Optimizer optimizer = recipe.newOptimizer()) {
-                tb.setOptimizer(optimizer);
-                listeners.forEach(tb::optListener);
-                if (outDir != null) {
-                    tb.optListener(new MetricsFileListener(outDir.resolve(METRICS_FILE)));
-                    tb.optListener(new CheckpointListener(outDir.resolve(MODEL_FILE)));
-                }
-                history = tb.build().fit(trainLoader, null, recipe.epochs());
+            List<TrainingListener> all = new ArrayList<>(listeners);
+            if (outDir != null) {
+                all.add(new MetricsFileListener(outDir.resolve(METRICS_FILE)));
+                all.add(new CheckpointListener(outDir.resolve(MODEL_FILE)));
             }
+            List<EpochStats> history = Trainer.fit(model, recipe, trainLoader, all);
             EvalResult result = Evaluator.evaluate(model, testLoader);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", modelName);
