@@ -40,12 +40,18 @@ final class ModelArgument {
 
     /** The data set in a model's provenance (its own or its nearest ancestor's), else fashion-mnist. */
     static String trainedOn(Provenance provenance) {
+        String data = dataIn(provenance);
+        return data != null ? data : "fashion-mnist";
+    }
+
+    /** The data set in a provenance chain, or null when no step names one. */
+    static String dataIn(Provenance provenance) {
         for (Provenance p = provenance; p != null; p = p.parent()) {
             Object data = p.settings().get("data");
             if (data != null) {
                 return data.toString();
             }
         }
-        return "fashion-mnist";
+        return null;
     }
 }

@@ -2,8 +2,6 @@ package org.prune4j.cli;
 
 import org.prune4j.importance.Importances;
 import org.prune4j.importance.Normalizer;
-import org.prune4j.model.Checkpoint;
-import org.prune4j.model.Model;
 import org.prune4j.model.ModelFormat;
 import org.prune4j.model.Provenance;
 import org.prune4j.onnx.OnnxFormat;
@@ -34,7 +32,7 @@ final class PruneCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "Checkpoint file or run directory of the trained model.")
+    @Option(names = "--model", required = true, description = "Checkpoint file, run directory or ONNX file of the trained model.")
     String model;
 
     @Option(names = "--method", required = true, description = "Criterion: random, l1, l2, bn-scale, taylor, taylor-activation.")
@@ -154,18 +152,12 @@ final class PruneCommand implements Callable<Integer> {
 
     /** The data set a model was trained on, from its provenance; ONNX files from elsewhere do not say. */
     private static String dataOf(Path base, ModelFormat format) {
-        if (format == ModelFormat.CHECKPOINT) {
-            return ModelArgument.trainedOn(Checkpoint.readProvenance(base));
+        Provenance provenance = format.readProvenance(base);
+        if (format != ModelFormat.CHECKPOINT && ModelArgument.dataIn(provenance) == null) {
+            throw new IllegalArgumentException("--data is required for " + base + ": the ONNX file does not say which "
+                    + "data set it was trained on (one of " + org.prune4j.data.DataSets.NAMES + ")");
         }
-        try (Model m = format.load(base)) {
-            for (Provenance p = m.provenance(); p != null; p = p.parent()) {
-                if (p.settings().get("data") != null) {
-                    return p.settings().get("data").toString();
-                }
-            }
-        }
-        throw new IllegalArgumentException("--data is required for " + base + ": the ONNX file does not say which "
-                + "data set it was trained on (one of " + org.prune4j.data.DataSets.NAMES + ")");
+        return ModelArgument.trainedOn(provenance);
     }
 
     private static void print(Map<String, Object> r) {

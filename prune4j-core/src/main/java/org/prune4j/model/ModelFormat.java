@@ -12,6 +12,9 @@ public interface ModelFormat {
 
     void save(Model model, Path file);
 
+    /** The provenance stored in the file, read without loading the model; null when there is none. */
+    Provenance readProvenance(Path file);
+
     /** prune4j's own checkpoint zip ({@link Checkpoint}). */
     ModelFormat CHECKPOINT = new ModelFormat() {
         @Override
@@ -22,6 +25,11 @@ public interface ModelFormat {
         @Override
         public void save(Model model, Path file) {
             Checkpoint.save(model, file);
+        }
+
+        @Override
+        public Provenance readProvenance(Path file) {
+            return Checkpoint.readProvenance(file);
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.prune4j.onnx;
 
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelFormat;
+import org.prune4j.model.Provenance;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,6 +22,11 @@ public final class OnnxFormat implements ModelFormat {
     @Override
     public Model load(Path file) {
         return OnnxImporter.load(file);
+    }
+
+    @Override
+    public Provenance readProvenance(Path file) {
+        return OnnxImporter.readProvenance(file);
     }
 
     @Override

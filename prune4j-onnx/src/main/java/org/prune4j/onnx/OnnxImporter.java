@@ -93,6 +93,32 @@ public final class OnnxImporter {
         return fromBytes(bytes, file.toString());
     }
 
+    /**
+     * The provenance prune4j wrote into a file's metadata ({@code prune4j.provenance}), without
+     * importing the graph; null when the file has none (e.g. exported by PyTorch).
+     */
+    public static Provenance readProvenance(Path file) {
+        try {
+            return metadataProvenance(ModelProto.parseFrom(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new OnnxImportException("cannot read ONNX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Provenance metadataProvenance(ModelProto proto) {
+        for (var e : proto.getMetadataPropsList()) {
+            if (e.getKey().equals("prune4j.provenance")) {
+                try {
+                    return Provenance.fromMap(JSON.readValue(e.getValue(), new TypeReference<Map<String, Object>>() {}));
+                } catch (IOException | RuntimeException ignored) {
+                    return null; // foreign or damaged metadata: the model itself is still valid
+                }
+            }
+        }
+        return null;
+    }
+
     /** The model in ONNX bytes; {@code source} names them in errors. */
     public static Model fromBytes(byte[] bytes, String source) {
         ModelProto proto;
@@ -933,16 +959,7 @@ public final class OnnxImporter {
 
     @SuppressWarnings("unchecked")
     private Model toModel(Graph built, ModelProto proto) {
-        Provenance parent = null;
-        for (var e : proto.getMetadataPropsList()) {
-            if (e.getKey().equals("prune4j.provenance")) {
-                try {
-                    parent = Provenance.fromMap(JSON.readValue(e.getValue(), new TypeReference<Map<String, Object>>() {}));
-                } catch (IOException | RuntimeException ignored) {
-                    parent = null; // foreign or damaged metadata: the import is still valid
-                }
-            }
-        }
+        Provenance parent = metadataProvenance(proto);
         // Check every parameter against the layer before the model allocates anything: a damaged
         // shape (say, a huge image size before a linear layer) must fail here, not exhaust memory.
         for (var node : built.nodes()) {
