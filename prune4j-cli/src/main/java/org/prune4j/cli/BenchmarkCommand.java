@@ -34,7 +34,7 @@ final class BenchmarkCommand {
             if (ModelArgument.isZooName(model)) {
                 return ModelZoo.build(model, ZooOptions.fashionMnist());
             }
-            try (Model m = ModelArgument.loadCheckpoint(model)) {
+            try (Model m = ModelArgument.load(model)) {
                 return m.graph();
             }
         }

@@ -22,7 +22,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Model m = ModelArgument.loadCheckpoint(model)) {
+        try (Model m = ModelArgument.load(model)) {
             OnnxExporter.export(m, out);
         }
         System.out.println("saved " + out);

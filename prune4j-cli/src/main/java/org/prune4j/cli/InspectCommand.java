@@ -29,7 +29,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.applyEngineSettings();
-        try (Model m = ModelArgument.loadCheckpoint(model)) {
+        try (Model m = ModelArgument.load(model)) {
             ModelSummary summary = ModelSummary.of(m.graph());
             DependencyGraph deps = DependencyGraph.of(m.graph());
             if (common.json) {

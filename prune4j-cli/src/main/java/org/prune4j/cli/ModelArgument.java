@@ -33,7 +33,7 @@ final class ModelArgument {
     }
 
     /** A checkpoint, run directory or ONNX file (the file name decides). */
-    static Model loadCheckpoint(String value) {
+    static Model load(String value) {
         Path p = checkpointPath(value);
         return org.prune4j.onnx.OnnxFormat.forFile(p).load(p);
     }

@@ -43,7 +43,7 @@ final class SummaryCommand implements Callable<Integer> {
         if (ModelArgument.isZooName(model)) {
             graph = ModelZoo.build(model, new ZooOptions(inputChannels, imageSize, classes, width));
         } else {
-            try (Model m = ModelArgument.loadCheckpoint(model)) {
+            try (Model m = ModelArgument.load(model)) {
                 graph = m.graph();
             }
         }
