@@ -87,13 +87,12 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             throw r.error("data", "unknown data set '" + data + "'; allowed: " + DataSets.NAMES);
         }
         String dataDir = r.string(root, "", "data_dir", "");
-        Path baseDir = file.toAbsolutePath().getParent();
         List<String> models = r.list(root, "", "models", true, e -> {
             String m = r.stringElement(e);
             if (ModelZoo.contains(m)) {
                 return m;
             }
-            Path f = Files.isRegularFile(baseDir.resolve(m)) ? baseDir.resolve(m) : Path.of(m);
+            Path f = checkpointPath(file, m);
             if (!Files.isRegularFile(f)) {
                 throw r.error(e.path(), "'" + m + "' is neither a zoo model "
                         + ModelZoo.architectures().stream().map(ZooArchitecture::name).toList()
@@ -223,10 +222,11 @@ public record BenchSpec(Path file, String name, List<String> models, String data
 
     /** The model reference as a checkpoint path when it is one (relative to the spec file first), else null. */
     public Path checkpointOf(String model) {
-        if (ModelZoo.contains(model)) {
-            return null;
-        }
-        Path relative = file.toAbsolutePath().getParent().resolve(model);
+        return ModelZoo.contains(model) ? null : checkpointPath(file, model);
+    }
+
+    private static Path checkpointPath(Path specFile, String model) {
+        Path relative = specFile.toAbsolutePath().getParent().resolve(model);
         return Files.isRegularFile(relative) ? relative : Path.of(model);
     }
 }
