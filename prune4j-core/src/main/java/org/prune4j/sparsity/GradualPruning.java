@@ -14,7 +14,6 @@ public final class GradualPruning implements TrainingListener {
 
     private final UnstructuredPruner pruner;
     private final WeightMasks masks;
-    private final double initialSparsity;
     private final double finalSparsity;
     private final long startStep;
     private final long endStep;
@@ -31,7 +30,6 @@ public final class GradualPruning implements TrainingListener {
         }
         this.pruner = pruner;
         this.masks = masks;
-        this.initialSparsity = 0;
         this.finalSparsity = finalSparsity;
         this.startStep = startStep;
         this.endStep = endStep;
@@ -41,10 +39,10 @@ public final class GradualPruning implements TrainingListener {
     /** The scheduled sparsity after {@code step} optimizer steps. */
     public double sparsityAt(long step) {
         if (step < startStep) {
-            return initialSparsity;
+            return 0;
         }
         double progress = Math.min(1, (step - startStep) / (double) (endStep - startStep));
-        return finalSparsity + (initialSparsity - finalSparsity) * Math.pow(1 - progress, 3);
+        return finalSparsity * (1 - Math.pow(1 - progress, 3)); // s_i = 0: training starts dense
     }
 
     @Override
