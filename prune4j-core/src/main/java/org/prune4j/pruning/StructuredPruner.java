@@ -1,12 +1,9 @@
 package org.prune4j.pruning;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
-import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
 import org.prune4j.dependency.ChannelRemoval;
 import org.prune4j.dependency.DependencyGraph;
@@ -18,6 +15,7 @@ import org.prune4j.importance.Normalizer;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
+import org.prune4j.sparsity.Calibration;
 import org.prune4j.train.Loss;
 import org.prune4j.train.optim.Optimizer;
 
@@ -151,29 +149,23 @@ public final class StructuredPruner {
                     + "call optCalibration(loader, batches)");
         }
         List<Parameter> trainable = model.trainableParameters();
-        int seen = 0;
-        for (Batch batch : calibration.epoch(0)) {
-            if (seen++ == calibrationBatches) {
-                break;
+        new Calibration(calibration, calibrationBatches).forEach(model, (step, xy) -> {
+            Map<String, NDArray> gates = new HashMap<>();
+            int batchSize = (int) xy.get(0).getShape().get(0);
+            for (String node : criterion.gatedNodes(model, groups)) {
+                long[] s = model.graph().shapeOf(node).getShape();
+                Shape gateShape = s.length == 3 ? new Shape(batchSize, s[0], 1, 1) : new Shape(batchSize, s[0]);
+                NDArray gate = step.ones(gateShape, model.dataType());
+                gate.setRequiresGradient(true);
+                gates.put(node, gate);
             }
-            try (NDManager step = model.manager().newSubManager()) {
-                NDList xy = batch.toNDList(step);
-                Map<String, NDArray> gates = new HashMap<>();
-                for (String node : criterion.gatedNodes(model, groups)) {
-                    long[] s = model.graph().shapeOf(node).getShape();
-                    Shape gateShape = s.length == 3 ? new Shape(batch.size(), s[0], 1, 1) : new Shape(batch.size(), s[0]);
-                    NDArray gate = step.ones(gateShape, model.dataType());
-                    gate.setRequiresGradient(true);
-                    gates.put(node, gate);
-                }
-                try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                    NDArray logits = model.forward(xy.get(0), false, gates);
-                    gc.backward(Loss.crossEntropy(logits, xy.get(1)));
-                }
-                criterion.observe(model, groups, gates);
-                trainable.forEach(p -> Engines.zeroGradient(p.value()));
+            try (GradientCollector gc = Engines.get().newGradientCollector()) {
+                NDArray logits = model.forward(xy.get(0), false, gates);
+                gc.backward(Loss.crossEntropy(logits, xy.get(1)));
             }
-        }
+            criterion.observe(model, groups, gates);
+            trainable.forEach(p -> Engines.zeroGradient(p.value()));
+        });
     }
 
     /** {@code setImportance} and {@code setTarget} are required. */
