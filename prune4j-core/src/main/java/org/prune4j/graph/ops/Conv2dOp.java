@@ -2,8 +2,8 @@ package org.prune4j.graph.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 
+import org.prune4j.engine.Convolution;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
 import org.prune4j.graph.OpRegistry;
@@ -119,10 +119,8 @@ public final class Conv2dOp implements Op {
 
     @Override
     public NDArray forward(List<NDArray> inputs, NodeParameters params, boolean training) {
-        return Conv2d.conv2d(inputs.get(0), params.get("weight"), params.get("bias"),
-                        new Shape(stride[0], stride[1]), new Shape(padding[0], padding[1]),
-                        new Shape(dilation[0], dilation[1]), groups)
-                .singletonOrThrow();
+        return Convolution.conv2d(inputs.get(0), params.get("weight"), params.get("bias"), stride, padding,
+                dilation, groups);
     }
 
     @Override
