@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Neural-network pruning toolkit for the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class,
             BenchmarkCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
-            LatencyCommand.class, ExportCommand.class})
+            LatencyCommand.class, ExportCommand.class, DoctorCommand.class})
 public final class Prune4jCli {
 
     public static void main(String[] args) {

@@ -41,6 +41,21 @@ class Prune4jCliTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void doctorNamesTheProcessorTheCheckedConfigurationAndTheEvidence() throws Exception {
+        assertThat(Prune4jCli.run("doctor", "--json")).as(err.toString()).isZero();
+        Map<String, Object> result = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat(result.get("configuration")).isIn("default", "isa:AVX512_CORE", "isa:AVX2", "isa:SSE41", "no-onednn");
+        assertThat((Map<String, Object>) result.get("processor")).containsKeys("vendor", "modelName", "vectorFlags",
+                "caches");
+        assertThat((Map<String, Object>) result.get("versions")).containsKey("engineConfiguration");
+        // in this JVM the verdict was checked in child processes or read from their cached result
+        assertThat((java.util.List<Map<String, Object>>) result.get("attempts")).isNotEmpty()
+                .allSatisfy(a -> assertThat(a).containsKeys("configuration", "cases", "failures", "isa",
+                        "convolutionKernels"));
+    }
+
+    @Test
     void trainPrintsOneJsonObjectWithTestAccuracyAndSavesACheckpointThatEvalReads() throws Exception {
         Path run = dir.resolve("run");
         int code = Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--epochs", "2",

@@ -20,10 +20,18 @@ public final class Engines {
     private Engines() {}
 
     /**
-     * Returns the engine, started offline: DJL must never download natives or send telemetry.
-     * Flags the user set explicitly are respected.
+     * Returns the engine, started offline (DJL must never download natives or send telemetry;
+     * flags the user set explicitly are respected) and in a configuration that computes
+     * correctly on this processor ({@link EngineGuard}): the first call may take a few seconds
+     * on a new machine, later ones read the cached verdict.
      */
     public static synchronized Engine get() {
+        EngineGuard.secure();
+        return startEngine();
+    }
+
+    /** The engine without the guard: for the guard itself. */
+    static synchronized Engine startEngine() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -87,7 +95,10 @@ public final class Engines {
         return create(manager, a.toFloatArray(), a.getShape());
     }
 
-    /** prune4j, DJL, engine and Java versions, for provenance. */
+    /**
+     * prune4j, DJL, engine and Java versions, the processor, and the engine configuration with
+     * the known-answer check behind it, for provenance.
+     */
     public static Map<String, String> versions() {
         Map<String, String> v = new LinkedHashMap<>();
         String own = Engines.class.getPackage().getImplementationVersion();
@@ -96,6 +107,9 @@ public final class Engines {
         Engine e = get();
         v.put("engine", e.getEngineName() + " " + e.getVersion());
         v.put("java", System.getProperty("java.version"));
+        EngineGuard.Verdict verdict = EngineGuard.verdict();
+        v.put("processor", verdict.processor().summary());
+        v.put("engineConfiguration", verdict.provenance());
         return v;
     }
 }

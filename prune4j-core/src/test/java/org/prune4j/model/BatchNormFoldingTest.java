@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.prune4j.engine.Engines;
@@ -15,6 +16,7 @@ import org.prune4j.zoo.ZooOptions;
 
 import java.util.Random;
 
+@Tag("engine-paths")   // rerun under every oneDNN instruction-set cap (prune4j-parent pom)
 class BatchNormFoldingTest {
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.Stream;
 
+@Tag("engine-paths")   // rerun under every oneDNN instruction-set cap (prune4j-parent pom)
 class OnnxRoundTripTest {
 
     @TempDir

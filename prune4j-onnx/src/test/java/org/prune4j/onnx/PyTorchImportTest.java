@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Models exported by PyTorch (tools/make_onnx_fixtures.py) import with PyTorch's outputs and prune consistently. */
+@Tag("engine-paths")   // rerun under every oneDNN instruction-set cap (prune4j-parent pom)
 class PyTorchImportTest {
 
     @TempDir

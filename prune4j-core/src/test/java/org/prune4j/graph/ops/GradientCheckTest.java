@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
  * For every op: autograd gradients of a random linear functional of the output, with respect
  * to the input and every trainable parameter, equal central finite differences in float64.
  */
+@Tag("engine-paths")   // rerun under every oneDNN instruction-set cap (prune4j-parent pom)
 class GradientCheckTest {
 
     private static final double STEP = 1e-6;
