@@ -20,6 +20,20 @@ public record CheckAttempt(String configuration, int cases, List<String> failure
 
     static final int MAX_FAILURES = 10;
 
+    /** The attempt a check report makes, before the oneDNN evidence of its process is added. */
+    static CheckAttempt of(String configuration, KnownAnswerCheck.CheckReport report) {
+        List<String> failures = report.failures().stream().limit(MAX_FAILURES)
+                .map(KnownAnswerCheck.CaseResult::toString).toList();
+        return new CheckAttempt(configuration, report.cases().size(), failures, report.failures().size(),
+                report.worstPassingError(), null, List.of(), report.seconds(), null);
+    }
+
+    /** This attempt with what oneDNN reported in its process and the process's wall time. */
+    CheckAttempt withOneDnn(String isaUsed, List<String> kernels, double wallSeconds) {
+        return new CheckAttempt(configuration, cases, failures, failureCount, worstPassingError, isaUsed, kernels,
+                wallSeconds, problem);
+    }
+
     public boolean passed() {
         return problem == null && failureCount == 0 && cases > 0;
     }

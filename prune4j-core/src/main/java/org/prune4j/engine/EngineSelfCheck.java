@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -32,14 +31,9 @@ public final class EngineSelfCheck {
      * so {@link Engines#get()} applies it without checking again.
      */
     public static void main(String[] args) throws IOException {
-        KnownAnswerCheck.CheckReport report = KnownAnswerCheck.ofEngine().run();
-        List<String> failures = report.failures().stream().limit(CheckAttempt.MAX_FAILURES)
-                .map(KnownAnswerCheck.CaseResult::toString).toList();
-        System.out.println(RESULT_PREFIX + JSON.writeValueAsString(Map.of(
-                "cases", report.cases().size(),
-                "failures", failures,
-                "failureCount", report.failures().size(),
-                "worstPassingError", report.worstPassingError())));
+        String configuration = System.getProperty(EngineGuard.CONFIG_PROPERTY, EngineConfiguration.DEFAULT.name());
+        CheckAttempt attempt = CheckAttempt.of(configuration, KnownAnswerCheck.ofEngine().run());
+        System.out.println(RESULT_PREFIX + JSON.writeValueAsString(attempt));
         System.out.flush();
     }
 
@@ -99,11 +93,11 @@ public final class EngineSelfCheck {
             String timeout) {
         String isa = null;
         TreeSet<String> kernels = new TreeSet<>();
-        Map<?, ?> result = null;
+        CheckAttempt result = null;
         for (String line : lines) {
             if (line.startsWith(RESULT_PREFIX)) {
                 try {
-                    result = JSON.readValue(line.substring(RESULT_PREFIX.length()), Map.class);
+                    result = JSON.readValue(line.substring(RESULT_PREFIX.length()), CheckAttempt.class);
                 } catch (IOException e) {
                     result = null;
                 }
@@ -127,11 +121,7 @@ public final class EngineSelfCheck {
             String problem = timeout != null ? timeout : crashDescription(lines, exitCode);
             return new CheckAttempt(configuration.name(), 0, List.of(), 0, 0, isa, kernelList, seconds, problem);
         }
-        @SuppressWarnings("unchecked")
-        List<String> failures = (List<String>) result.get("failures");
-        return new CheckAttempt(configuration.name(), ((Number) result.get("cases")).intValue(), failures,
-                ((Number) result.get("failureCount")).intValue(),
-                ((Number) result.get("worstPassingError")).doubleValue(), isa, kernelList, seconds, null);
+        return result.withOneDnn(isa, kernelList, seconds);
     }
 
     /** "crashed: SIGSEGV ... in dnnl::..." from the JVM's fatal-error header, or the exit code and last line. */

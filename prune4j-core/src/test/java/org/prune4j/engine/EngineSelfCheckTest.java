@@ -61,10 +61,15 @@ class EngineSelfCheckTest {
     @Test
     void aResultLineIsRead() {
         CheckAttempt a = EngineSelfCheck.parse(EngineConfiguration.isaCap("AVX2"), List.of(
-                "prune4j-engine-check {\"cases\":76,\"failures\":[\"conv x: y relative error 0.2\"],"
-                        + "\"failureCount\":3,\"worstPassingError\":2.0E-6}"), 0, 3.0, null);
+                "prune4j-engine-check {\"configuration\":\"isa:AVX2\",\"cases\":76,"
+                        + "\"failures\":[\"conv x: y relative error 0.2\"],\"failureCount\":3,"
+                        + "\"worstPassingError\":2.0E-6,\"isa\":null,\"convolutionKernels\":[],\"seconds\":1.5,"
+                        + "\"problem\":null}",
+                "onednn_verbose,v1,info,cpu,isa:Intel AVX2"), 0, 3.0, null);
         assertThat(a.passed()).isFalse();
         assertThat(a.failureCount()).isEqualTo(3);
         assertThat(a.summary()).isEqualTo("isa:AVX2: 3 of 76 cases wrong, e.g. conv x: y relative error 0.2");
+        assertThat(a.isa()).isEqualTo("Intel AVX2");
+        assertThat(a.seconds()).as("the child's wall time, not its own count").isEqualTo(3.0);
     }
 }
