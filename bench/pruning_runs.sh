@@ -3,11 +3,14 @@
 # uniform and global scope, 2 epochs of fine-tuning, from the dense models that
 # bench/accuracy_runs.sh trains (runs/bench/resnet20-s0, runs/bench/lenet5-s0); then the
 # hardware-friendly variant (channel counts rounded to multiples of 8) and LeNet-5 pruned
-# iteratively (4 steps, 1 epoch between steps).
+# iteratively (4 steps, 1 epoch between steps). Arguments (e.g. resnet20-s0) run only the runs
+# from those dense models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only=" $* "
 run() { # name, base, prune options...
   local out="runs/bench/prune-$1" base="$2"
+  [[ "$only" == "  " || "$only" == *" $base "* ]] || return 0
   shift 2
   ./prune4j prune --model "runs/bench/$base" --target macs=2x --finetune-epochs 2 --finetune-lr 0.05 \
       --seed 0 --threads 2 --out "$out" --json "$@" > "$out.json" 2> "$out.log"
