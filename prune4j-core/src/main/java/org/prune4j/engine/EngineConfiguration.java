@@ -21,7 +21,6 @@ public final class EngineConfiguration {
     public static final EngineConfiguration DEFAULT = new EngineConfiguration("default", null, true);
     public static final EngineConfiguration NO_ONEDNN = new EngineConfiguration("no-onednn", null, false);
 
-
     private final String name;
     private final String isa;
     private final boolean oneDnn;
@@ -59,7 +58,7 @@ public final class EngineConfiguration {
 
     /**
      * The configurations to try on {@code cpu}, in this order, until one passes the known-answer
-     * check: fastest first (docs/BENCHMARKS.md, "Engine configurations"), skipping caps that
+     * check: fastest first (docs/BENCHMARKS.md, "Engine correctness across instruction sets"), skipping caps that
      * would not change oneDNN's path on this processor. SSE4.1 comes before {@code no-onednn}
      * (about as fast) because it is the one seen to compute correctly on the machine of issue 9.
      * A cap the user set in {@code ONEDNN_MAX_CPU_ISA} is the default and is never raised.
@@ -98,7 +97,7 @@ public final class EngineConfiguration {
         if (isa != null) {
             NativeSwitches.setenv(ISA_VARIABLE, isa);
         }
-        if (!oneDnn || !NativeSwitches.oneDnnEnabled()) {
+        if (!oneDnn || !NativeSwitches.oneDnnEnabled()) {   // also turns oneDNN back on after a no-onednn check
             NativeSwitches.setOneDnnEnabled(oneDnn);
         }
     }

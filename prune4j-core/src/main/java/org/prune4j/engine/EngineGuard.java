@@ -32,11 +32,15 @@ import java.util.function.Function;
 public final class EngineGuard {
 
     static final String CONFIG_PROPERTY = "prune4j.engine.config";
+    /** {@code in-process} runs the check in this JVM (default, then no-onednn) instead of children. */
+    static final String CHECK_PROPERTY = "prune4j.engine.check";
     private static final long CHILD_TIMEOUT_SECONDS = 120;
     private static final Logger LOG = LoggerFactory.getLogger(EngineGuard.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Verdict verdict;
+    /** True while this class decides: its own in-process check then uses the engine unguarded. */
+    private static boolean deciding;
 
     private EngineGuard() {}
 
@@ -45,6 +49,9 @@ public final class EngineGuard {
      * {@link Engines#get()}. Throws, every time, when no configuration computes correctly.
      */
     static synchronized void secure() {
+        if (deciding) {
+            return;
+        }
         Verdict v = verdict();
         if (!v.usable()) {
             throw new IllegalStateException("the engine computes wrong results on this processor in every "
@@ -61,12 +68,17 @@ public final class EngineGuard {
      */
     public static synchronized Verdict verdict() {
         if (verdict == null) {
-            Verdict v = decide();
-            if (v.usable()) {
-                v.configuration().apply();
+            deciding = true;
+            try {
+                Verdict v = decide();
+                if (v.usable()) {
+                    v.configuration().apply();
+                }
+                verdict = v;
+            } finally {
+                deciding = false;
             }
-            verdict = v;
-            report(v);
+            report(verdict);
         }
         return verdict;
     }
@@ -90,7 +102,8 @@ public final class EngineGuard {
         if (cached != null) {
             return cached;
         }
-        Verdict checked = EngineSelfCheck.canFork()
+        boolean inProcess = "in-process".equals(System.getProperty(CHECK_PROPERTY)) || !EngineSelfCheck.canFork();
+        Verdict checked = !inProcess
                 ? choose(EngineConfiguration.fallbacks(ProcessorInfo.current(),
                                 System.getenv(EngineConfiguration.ISA_VARIABLE)),
                         c -> EngineSelfCheck.inChild(c, CHILD_TIMEOUT_SECONDS), "checked in child processes")
@@ -117,13 +130,15 @@ public final class EngineGuard {
     }
 
     /**
-     * Without a Java launcher to start children (an embedded JVM), the check runs here: the
-     * default, then PyTorch's own kernels, the one configuration that can be switched after
-     * oneDNN has run. A crashing kernel then takes this process down; a child would not.
+     * Without a Java launcher to start children (an embedded JVM), or when asked with
+     * {@code -Dprune4j.engine.check=in-process}, the check runs here: the default, then
+     * PyTorch's own kernels, the one configuration that can be switched after oneDNN has run. A
+     * crashing kernel then takes this process down; a child would not.
      */
     private static Verdict checkInProcess() {
-        LOG.warn("engine self-check: cannot start a child JVM ({}/bin/java); checking in this process",
-                System.getProperty("java.home"));
+        LOG.warn("engine self-check: running in this process (no child JVM: {}/bin/java, {}={}); a crashing "
+                + "kernel would end it", System.getProperty("java.home"), CHECK_PROPERTY,
+                System.getProperty(CHECK_PROPERTY));
         return choose(List.of(EngineConfiguration.DEFAULT, EngineConfiguration.NO_ONEDNN), c -> {
             c.apply();
             return CheckAttempt.of(c.name(), KnownAnswerCheck.ofEngine().run());

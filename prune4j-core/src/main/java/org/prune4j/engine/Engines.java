@@ -25,8 +25,8 @@ public final class Engines {
      * correctly on this processor ({@link EngineGuard}): the first call may take a few seconds
      * on a new machine, later ones read the cached verdict.
      */
-    public static synchronized Engine get() {
-        EngineGuard.secure();
+    public static Engine get() {
+        EngineGuard.secure();   // not under this class's lock: the guard takes its own, then this one
         return startEngine();
     }
 

@@ -3,8 +3,12 @@ package org.prune4j.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The child-process side of the guard: real children in two configurations, and reading a crash. */
 class EngineSelfCheckTest {
@@ -24,6 +28,22 @@ class EngineSelfCheckTest {
         CheckAttempt a = EngineSelfCheck.inChild(EngineConfiguration.NO_ONEDNN, 300);
         assertThat(a.passed()).as(a.summary()).isTrue();
         assertThat(a.convolutionKernels()).isEmpty();
+    }
+
+    /** Without child JVMs the guard checks in its own process, whose check uses the engine it guards. */
+    @Test
+    void theInProcessCheckDecidesWithoutRecursingIntoTheGuard(@TempDir Path cache) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=2", "-Dprune4j.engine.check=in-process", "-Dprune4j.cacheDir=" + cache,
+                InProcessGuardMain.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("| checked in this process | [default: passed 92 cases",
+                "known answers after the verdict: true");
+        assertThat(cache).isDirectoryContaining("glob:**/engine-check-*.json");
     }
 
     @Test
