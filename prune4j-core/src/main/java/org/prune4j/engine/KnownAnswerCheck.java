@@ -19,12 +19,13 @@ import java.util.Random;
  * machine whose oneDNN picked faulty vectorized paths (issue 9), and on this project's machine
  * under an AVX2 cap: small and odd channel counts as pruning leaves them (1 to 45), 1×1 and 3×3 kernels, strides 1 and 2, depthwise and
  * grouped convolutions, ResNet-style 1×1 projections at 56×56, in contiguous and channels-last
- * memory; plus batch norm in training mode and linear layers.
+ * memory, each with and without autograd recording; plus batch norm in training mode and linear
+ * layers.
  */
 public final class KnownAnswerCheck {
 
     /** Bump when the cases change, so that cached verdicts are made again. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Largest error allowed, relative to the largest reference value of the same output. */
     static final double TOLERANCE = 1e-3;
@@ -92,22 +93,26 @@ public final class KnownAnswerCheck {
         Shape xShape = new Shape(c.batch(), c.in(), c.size(), c.size());
         Shape wShape = new Shape(c.out(), c.inPerGroup(), c.kernel(), c.kernel());
         Shape yShape = new Shape(c.batch(), c.out(), c.outSize(), c.outSize());
+        Map<String, double[]> expected = new LinkedHashMap<>();
+        expected.put("y", ref.y());
+        expected.put("dx", ref.dx());
+        expected.put("dw", ref.dw());
+        expected.put("y without autograd", ref.y());   // the call an evaluation makes
         List<CaseResult> results = new ArrayList<>(2);
         for (boolean channelsLast : new boolean[] {false, true}) {
-            Map<String, double[]> expected = new LinkedHashMap<>();
-            expected.put("y", ref.y());
-            expected.put("dx", ref.dx());
-            expected.put("dw", ref.dw());
             results.add(compare(name + (channelsLast ? " channels-last" : " contiguous"), expected, () -> {
                 try (NDManager m = Engines.get().newBaseManager()) {
                     NDArray xa = leaf(m, x, xShape, channelsLast);
                     NDArray wa = leaf(m, w, wShape, channelsLast);
                     NDArray dya = Engines.create(m, dy, yShape);
+                    List<float[]> values;
                     try (GradientCollector gc = Engines.get().newGradientCollector()) {
                         NDArray y = kernels.conv2d(xa, wa, c.stride(), c.padding(), c.groups());
                         gc.backward(y.mul(dya).sum());
-                        return outputs(y, xa.getGradient(), wa.getGradient());
+                        values = outputs(y, xa.getGradient(), wa.getGradient());
                     }
+                    values.addAll(outputs(kernels.conv2d(xa, wa, c.stride(), c.padding(), c.groups())));
+                    return values;
                 }
             }));
         }
@@ -125,13 +130,13 @@ public final class KnownAnswerCheck {
         ReferenceOps.BatchNormResult ref = ReferenceOps.batchNorm(batch, channels, hw, widen(x), widen(gamma),
                 widen(beta), eps, widen(dy));
         Shape xShape = new Shape(batch, channels, size, size);
+        Map<String, double[]> expected = new LinkedHashMap<>();
+        expected.put("y", ref.y());
+        expected.put("dx", ref.dx());
+        expected.put("dgamma", ref.dGamma());
+        expected.put("dbeta", ref.dBeta());
         List<CaseResult> results = new ArrayList<>(2);
         for (boolean channelsLast : new boolean[] {false, true}) {
-            Map<String, double[]> expected = new LinkedHashMap<>();
-            expected.put("y", ref.y());
-            expected.put("dx", ref.dx());
-            expected.put("dgamma", ref.dGamma());
-            expected.put("dbeta", ref.dBeta());
             String name = String.format("batchnorm %dx%dx%dx%d training %s", batch, channels, size, size,
                     channelsLast ? "channels-last" : "contiguous");
             results.add(compare(name, expected, () -> {
