@@ -52,6 +52,11 @@ public final class OpRegistry {
         FACTORIES.put(type, factory);
     }
 
+    /** The registered op type names. */
+    public static synchronized java.util.Set<String> types() {
+        return java.util.Set.copyOf(FACTORIES.keySet());
+    }
+
     public static synchronized Op create(String type, Map<String, ?> attributes) {
         Function<Attributes, Op> f = FACTORIES.get(type);
         if (f == null) {

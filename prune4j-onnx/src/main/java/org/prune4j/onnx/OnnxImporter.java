@@ -559,6 +559,10 @@ public final class OnnxImporter {
     private void reshape(NodeProto n, int index) {
         Value x = input(n, 0);
         long[] target = constant(n, 1, index).longs();
+        if (x instanceof Const c) { // a constant reshaped, e.g. per-channel (C) to (C, 1, 1): fold it
+            values.put(n.getOutput(0), new Const(c.floats(), c.longs(), reshapedConstant(n, index, c, target)));
+            return;
+        }
         if (x instanceof Swapped sw) {
             Shape s = graph.shapeOf(sw.node());
             long[] resolved = target.length == 4 ? resolve(target, s) : new long[0];
@@ -593,6 +597,36 @@ public final class OnnxImporter {
         }
         throw failAt(n, index, "Reshape of " + s + " to " + Arrays.toString(target) + " is not supported; prune4j "
                 + "imports Reshape as a flatten (N, -1), a no-op, or part of a channel shuffle");
+    }
+
+    /** ONNX Reshape semantics on a constant: 0 copies the dimension, one -1 takes the rest. */
+    private long[] reshapedConstant(NodeProto n, int index, Const c, long[] target) {
+        long size = c.floats().length;
+        long[] dims = target.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == 0 && i < c.dims().length) {
+                dims[i] = c.dims()[i];
+            }
+            if (dims[i] == -1) {
+                if (infer >= 0) {
+                    throw failAt(n, index, "Reshape target " + Arrays.toString(target) + " has more than one -1");
+                }
+                infer = i;
+            } else {
+                known *= dims[i];
+            }
+        }
+        if (infer >= 0 && known > 0) {
+            dims[infer] = size / known;
+            known *= dims[infer];
+        }
+        if (known != size) {
+            throw failAt(n, index, "Reshape of a constant of " + size + " values to " + Arrays.toString(target)
+                    + " does not keep its size");
+        }
+        return dims;
     }
 
     private void transpose(NodeProto n, int index) {
