@@ -105,8 +105,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             return m;
         });
         TrainingRecipe pretrain = recipe(r, root, "pretrain", TrainingRecipe.defaults(15, 0));
-        TrainingRecipe fineTune = recipe(r, root, "finetune",
-                new TrainingRecipe("sgd", 0.01, 0.9, true, 5e-4, "cosine", 0, 2, 128, false, 0));
+        TrainingRecipe fineTune = recipe(r, root, "finetune", TrainingRecipe.fineTuneDefaults());
         List<Long> seeds = r.list(root, "", "seeds", false, e -> {
             if (!e.node().isIntegralNumber() || e.node().asLong() < 0) {
                 throw r.error(e.path(), "expected a whole number >= 0, got " + SpecReader.describe(e.node()));
@@ -204,11 +203,13 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         if (warmup >= epochs) {
             throw r.error(key + ".warmup_epochs", "must be less than epochs (" + epochs + "), got " + warmup);
         }
-        return new TrainingRecipe(optimizer, lr, r.number(node, key, "momentum", defaults.momentum(), 0),
-                r.bool(node, key, "nesterov", defaults.nesterov()),
-                r.number(node, key, "weight_decay", defaults.weightDecay(), 0), schedule, warmup, epochs,
-                r.integer(node, key, "batch_size", defaults.batchSize(), 1),
-                r.bool(node, key, "augment", defaults.augment()), 0);
+        return defaults.toBuilder().optOptimizer(optimizer).optLearningRate(lr)
+                .optMomentum(r.number(node, key, "momentum", defaults.momentum(), 0))
+                .optNesterov(r.bool(node, key, "nesterov", defaults.nesterov()))
+                .optWeightDecay(r.number(node, key, "weight_decay", defaults.weightDecay(), 0)).optSchedule(schedule)
+                .optWarmupEpochs(warmup).setEpochs(epochs)
+                .optBatchSize(r.integer(node, key, "batch_size", defaults.batchSize(), 1))
+                .optAugment(r.bool(node, key, "augment", defaults.augment())).optSeed(0).build();
     }
 
     private static boolean isZip(Path f) {

@@ -105,8 +105,9 @@ final class PruneCommand implements Callable<Integer> {
         Scope parsedScope = Scope.parse(scope);
         Normalizer parsedNormalizer = Normalizer.parse(normalizer);
         Importances.create(method, seed); // unknown names fail before any work
-        TrainingRecipe recipe = new TrainingRecipe("sgd", fineTuneLr, 0.9, true, 5e-4, fineTuneSchedule, 0,
-                Math.max(1, fineTuneEpochs), batchSize, false, seed);
+        TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(fineTuneLr)
+                .optSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
+                .optSeed(seed).build();
         String dataName = data != null ? data : dataOf(base, inputFormat);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("method", method);

@@ -9,7 +9,6 @@ import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.BatchNormSparsity;
 import org.prune4j.train.listener.EpochLogListener;
 import org.prune4j.train.listener.ProgressBarListener;
-import org.prune4j.train.schedule.Schedules;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -89,13 +88,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         common.applyEngineSettings();
         // Nesterov is the default only where it means something: with momentum.
-        TrainingRecipe recipe = new TrainingRecipe(optimizer, learningRate, momentum, !noNesterov && momentum > 0,
-                weightDecay, schedule, warmupEpochs, epochs, batchSize, augment, seed);
-        // Check names and settings before the data set is loaded.
-        if (!Schedules.NAMES.contains(schedule.toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown --schedule '" + schedule + "'; known are " + Schedules.NAMES);
-        }
-        recipe.newOptimizer().close();
+        // Names and settings are checked here, before the data set is loaded.
+        TrainingRecipe recipe = TrainingRecipe.builder().setEpochs(epochs).optOptimizer(optimizer)
+                .optLearningRate(learningRate).optMomentum(momentum).optNesterov(!noNesterov && momentum > 0)
+                .optWeightDecay(weightDecay).optSchedule(schedule).optWarmupEpochs(warmupEpochs)
+                .optBatchSize(batchSize).optAugment(augment).optSeed(seed).build();
         ImageDataset probe = DataSets.load(data, dataDir, DataSets.Split.TEST);
         ZooOptions options = new ZooOptions(probe.channels(), probe.height(), probe.numClasses(), width);
         Graph graph = ModelZoo.build(model, options);

@@ -56,6 +56,15 @@ class Prune4jCliTest {
     }
 
     @Test
+    void aMisspelledFineTuningScheduleIsRefusedBeforeTheModelIsRead() throws Exception {
+        Path notAModel = Files.writeString(dir.resolve("junk.p4j"), "not a checkpoint");
+        int code = Prune4jCli.run("prune", "--model", notAModel.toString(), "--method", "l1", "--target", "macs=2x",
+                "--data", "synthetic", "--finetune-schedule", "cosin");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown learning-rate schedule 'cosin'").doesNotContain("checkpoint");
+    }
+
+    @Test
     void trainPrintsOneJsonObjectWithTestAccuracyAndSavesACheckpointThatEvalReads() throws Exception {
         Path run = dir.resolve("run");
         int code = Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--epochs", "2",

@@ -9,14 +9,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How to train (or fine-tune): optimizer, learning rate and schedule, epochs, batch size,
- * augmentation and seed. A value recorded in provenance, so a result says how it was made.
+ * How to train (or fine-tune): optimizer, learning rate and learning-rate schedule, epochs, batch
+ * size, augmentation and seed. A value recorded in provenance, so a result says how it was made.
+ * Names and numbers are checked when it is made, so a typo fails before any model is loaded.
+ *
+ * <pre>{@code
+ * TrainingRecipe r = TrainingRecipe.builder().setEpochs(3).optLearningRate(0.05).optSchedule("cosine").build();
+ * }</pre>
+ *
+ * @param schedule the learning-rate schedule ({@link Schedules#NAMES}); not a pruning schedule
  */
 public record TrainingRecipe(String optimizer, double learningRate, double momentum, boolean nesterov,
         double weightDecay, String schedule, double warmupEpochs, int epochs, int batchSize,
         boolean augment, long seed) {
 
     public TrainingRecipe {
+        if (!Optimizers.NAMES.contains(optimizer)) {
+            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known are " + Optimizers.NAMES);
+        }
+        if (!Schedules.NAMES.contains(schedule)) {
+            throw new IllegalArgumentException("unknown learning-rate schedule '" + schedule + "'; known are "
+                    + Schedules.NAMES);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+        }
+        if (!(momentum >= 0) || !(weightDecay >= 0)) {
+            throw new IllegalArgumentException("momentum and weight decay must be 0 or more, got " + momentum
+                    + " and " + weightDecay);
+        }
         if (epochs <= 0) {
             throw new IllegalArgumentException("epochs must be positive, got " + epochs);
         }
@@ -28,30 +49,53 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         }
     }
 
-    /** SGD with Nesterov momentum 0.9, weight decay 5e-4, one-cycle schedule, batch 128. */
+    /**
+     * A builder starting from the training defaults: SGD with Nesterov momentum 0.9, weight decay
+     * 5e-4, one-cycle schedule peaking at 0.1, batch 128, no augmentation, seed 0.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The training defaults ({@link #builder()}) for {@code epochs} epochs. */
     public static TrainingRecipe defaults(int epochs, long seed) {
-        return new TrainingRecipe("sgd", 0.1, 0.9, true, 5e-4, "onecycle", 0, epochs, 128, false, seed);
+        return builder().setEpochs(epochs).optSeed(seed).build();
+    }
+
+    /**
+     * The fine-tuning defaults, the one place they are set (for {@code prune} and the bench): SGD
+     * with Nesterov momentum 0.9, weight decay 5e-4, cosine from 0.01, 2 epochs, batch 128.
+     */
+    public static TrainingRecipe fineTuneDefaults() {
+        return builder().setEpochs(2).optLearningRate(0.01).optSchedule("cosine").build();
+    }
+
+    /** A builder holding this recipe's settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().optOptimizer(optimizer).optLearningRate(learningRate).optMomentum(momentum)
+                .optNesterov(nesterov).optWeightDecay(weightDecay).optSchedule(schedule).optWarmupEpochs(warmupEpochs)
+                .setEpochs(epochs).optBatchSize(batchSize).optAugment(augment).optSeed(seed);
     }
 
     /** The same recipe for a different number of epochs. */
     public TrainingRecipe withEpochs(int newEpochs) {
-        return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
-                warmupEpochs, newEpochs, batchSize, augment, seed);
+        return toBuilder().setEpochs(newEpochs).build();
     }
 
     /** The same recipe with a different seed (data order, augmentation). */
     public TrainingRecipe withSeed(long newSeed) {
-        return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
-                warmupEpochs, epochs, batchSize, augment, newSeed);
+        return toBuilder().optSeed(newSeed).build();
     }
 
     /** The inverse of {@link #toMap}, e.g. for a recipe read back from provenance or a results store. */
     public static TrainingRecipe fromMap(Map<String, Object> m) {
-        return new TrainingRecipe((String) m.get("optimizer"), ((Number) m.get("learningRate")).doubleValue(),
-                ((Number) m.get("momentum")).doubleValue(), (Boolean) m.get("nesterov"),
-                ((Number) m.get("weightDecay")).doubleValue(), (String) m.get("schedule"),
-                ((Number) m.get("warmupEpochs")).doubleValue(), ((Number) m.get("epochs")).intValue(),
-                ((Number) m.get("batchSize")).intValue(), (Boolean) m.get("augment"), ((Number) m.get("seed")).longValue());
+        return builder().optOptimizer((String) m.get("optimizer"))
+                .optLearningRate(((Number) m.get("learningRate")).doubleValue())
+                .optMomentum(((Number) m.get("momentum")).doubleValue()).optNesterov((Boolean) m.get("nesterov"))
+                .optWeightDecay(((Number) m.get("weightDecay")).doubleValue()).optSchedule((String) m.get("schedule"))
+                .optWarmupEpochs(((Number) m.get("warmupEpochs")).doubleValue())
+                .setEpochs(((Number) m.get("epochs")).intValue()).optBatchSize(((Number) m.get("batchSize")).intValue())
+                .optAugment((Boolean) m.get("augment")).optSeed(((Number) m.get("seed")).longValue()).build();
     }
 
     public Optimizer newOptimizer() {
@@ -63,6 +107,7 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         return Schedules.create(schedule, learningRate, total, Math.round(warmupEpochs * batchesPerEpoch));
     }
 
+    /** The settings by name; the keys are part of provenance and of bench run ids (format version 1). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("optimizer", optimizer);
@@ -77,5 +122,87 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         m.put("augment", augment);
         m.put("seed", seed);
         return m;
+    }
+
+    /** {@code setEpochs} is required; the rest start at the training defaults. Checked in {@code build()}. */
+    public static final class Builder {
+        private String optimizer = "sgd";
+        private double learningRate = 0.1;
+        private double momentum = 0.9;
+        private boolean nesterov = true;
+        private double weightDecay = 5e-4;
+        private String schedule = "onecycle";
+        private double warmupEpochs;
+        private int epochs;
+        private int batchSize = 128;
+        private boolean augment;
+        private long seed;
+
+        private Builder() {}
+
+        public Builder setEpochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** {@code sgd}, {@code adam} or {@code adamw}. */
+        public Builder optOptimizer(String optimizer) {
+            this.optimizer = optimizer == null ? null : optimizer.trim().toLowerCase(java.util.Locale.ROOT);
+            return this;
+        }
+
+        /** The peak (or constant) learning rate. */
+        public Builder optLearningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        public Builder optMomentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        public Builder optNesterov(boolean nesterov) {
+            this.nesterov = nesterov;
+            return this;
+        }
+
+        public Builder optWeightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** The learning-rate schedule: {@code constant}, {@code step}, {@code cosine} or {@code onecycle}. */
+        public Builder optSchedule(String schedule) {
+            this.schedule = schedule == null ? null : schedule.trim().toLowerCase(java.util.Locale.ROOT);
+            return this;
+        }
+
+        public Builder optWarmupEpochs(double warmupEpochs) {
+            this.warmupEpochs = warmupEpochs;
+            return this;
+        }
+
+        public Builder optBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Random crop with padding and horizontal flip. */
+        public Builder optAugment(boolean augment) {
+            this.augment = augment;
+            return this;
+        }
+
+        /** Data order and augmentation. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public TrainingRecipe build() {
+            return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
+                    warmupEpochs, epochs, batchSize, augment, seed);
+        }
     }
 }
