@@ -66,7 +66,7 @@ class ReadmeExampleTest {
         try (Model model = Checkpoint.load(file)) {
             long before = ModelSummary.of(model.graph()).macs();
             assertThat(DependencyGraph.of(model.graph()).toString()).contains("Group(stem.conv");
-            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("macs=2x"))
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x"))
                     .optScope(Scope.GLOBAL).optRoundTo(8).build()
                     .prune(model, null);
             assertThat(ModelSummary.of(model.graph()).macs()).isLessThanOrEqualTo(before / 2);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.prune4j.data.DataSets;
-import org.prune4j.importance.Importances;
+import org.prune4j.criterion.ChannelCriteria;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
 import org.prune4j.sparsity.UnstructuredMethods;
@@ -150,8 +150,8 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             r.allowOnly(structured, "structured", STRUCTURED_KEYS);
             structuredMethods = r.list(structured, "structured", "methods", true, e -> {
                 String m = r.stringElement(e).toLowerCase(Locale.ROOT);
-                if (!Importances.NAMES.contains(m)) {
-                    throw r.error(e.path(), "unknown structured method '" + m + "'; allowed: " + Importances.NAMES);
+                if (!ChannelCriteria.exists(m)) {
+                    throw r.error(e.path(), "unknown criterion '" + m + "'; allowed: " + ChannelCriteria.names());
                 }
                 return m;
             });

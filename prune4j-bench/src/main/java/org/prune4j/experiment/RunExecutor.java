@@ -9,7 +9,7 @@ import org.prune4j.model.Provenance;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
 import org.prune4j.pruning.StructuredPruner;
-import org.prune4j.sparsity.Calibration;
+import org.prune4j.criterion.Calibration;
 import org.prune4j.sparsity.GradualPruning;
 import org.prune4j.sparsity.MaskedTraining;
 import org.prune4j.sparsity.PrunableWeights;
@@ -217,7 +217,7 @@ final class RunExecutor {
     private EvalResult pruneStructured(RunSettings s, Model model, DataLoader calibrationLoader,
             TrainingRecipe fineTune, Map<String, Object> details) {
         long t = System.nanoTime();
-        StructuredPruner.builder().setImportance(s.method()).setTarget(PruningTarget.parse(s.target()))
+        StructuredPruner.builder().setCriterion(s.method()).setTarget(PruningTarget.parse(s.target()))
                 .optScope(Scope.parse(s.scope())).optCalibration(calibrationLoader, s.calibrationBatches())
                 .optSeed(s.seed()).build().prune(model, null);
         details.put("pruneSeconds", seconds(t));

@@ -1,7 +1,7 @@
 package org.prune4j.cli;
 
-import org.prune4j.importance.Importances;
-import org.prune4j.importance.Normalizer;
+import org.prune4j.criterion.ChannelCriteria;
+import org.prune4j.criterion.Normalizer;
 import org.prune4j.model.ModelFormat;
 import org.prune4j.model.Provenance;
 import org.prune4j.onnx.OnnxFormat;
@@ -104,7 +104,7 @@ final class PruneCommand implements Callable<Integer> {
         PruningTarget parsedTarget = PruningTarget.parse(target);
         Scope parsedScope = Scope.parse(scope);
         Normalizer parsedNormalizer = Normalizer.parse(normalizer);
-        Importances.create(method, seed); // unknown names fail before any work
+        ChannelCriteria.create(method, seed); // unknown names fail before any work
         TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(fineTuneLr)
                 .optSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
                 .optSeed(seed).build();
@@ -142,7 +142,7 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     private StructuredPruner.Builder pruner(org.prune4j.data.DataLoader loader, PruningTarget t, Scope s, Normalizer n) {
-        StructuredPruner.Builder b = StructuredPruner.builder().setImportance(method).setTarget(t).optScope(s)
+        StructuredPruner.Builder b = StructuredPruner.builder().setCriterion(method).setTarget(t).optScope(s)
                 .optNormalizer(n).optSteps(steps).optIgnoredLayers(Set.copyOf(ignore)).optLayerRatios(layerRatios)
                 .optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed);
         if (loader != null) {

@@ -11,7 +11,7 @@ import org.prune4j.graph.Node;
 import org.prune4j.graph.Op;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
-import org.prune4j.train.optim.Optimizer;
+import org.prune4j.model.ParameterState;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,32 +30,33 @@ public final class ChannelRemoval {
     private ChannelRemoval() {}
 
     /**
-     * Removes channels of several groups at once. Nothing changes if any check fails: every
-     * space must keep at least one channel.
+     * Removes channels of several groups at once, and from {@code state} (e.g. an optimizer's
+     * momentum; may be null) the same slices. Nothing changes if any check fails: every space
+     * must keep at least one channel.
      */
-    public static void remove(Model model, Map<Group, int[]> removals, Optimizer optimizer) {
+    public static void remove(Model model, Map<Group, int[]> removals, ParameterState state) {
         Graph graph = model.graph();
         Map<String, TreeSet<Integer>> removed = removedPerSpace(graph, removals);
         Graph pruned = resize(graph, removed);
 
         Map<String, Map<String, Parameter>> params = new LinkedHashMap<>();
-        Map<String, Map<String, NDArray>> states = new HashMap<>();
+        Map<String, Map<String, NDArray>> sliced = new HashMap<>();
         for (Node n : graph.nodes()) {
             Map<String, Parameter> own = new LinkedHashMap<>();
             for (Parameter p : model.parametersOf(n.name()).values()) {
                 NDArray value = slice(p.value(), n, p.name(), removed);
                 own.put(p.name(), model.newParameter(n.name(), p.name(), p.trainable(), value));
-                if (optimizer != null && !optimizer.state(p.fullName()).isEmpty()) {
-                    Map<String, NDArray> state = new LinkedHashMap<>();
-                    optimizer.state(p.fullName()).forEach((k, v) -> state.put(k, slice(v, n, p.name(), removed)));
-                    states.put(p.fullName(), state);
+                if (state != null && !state.state(p.fullName()).isEmpty()) {
+                    Map<String, NDArray> slices = new LinkedHashMap<>();
+                    state.state(p.fullName()).forEach((k, v) -> slices.put(k, slice(v, n, p.name(), removed)));
+                    sliced.put(p.fullName(), slices);
                 }
             }
             params.put(n.name(), own);
         }
         model.setStructure(pruned, params);
-        if (optimizer != null) {
-            states.forEach(optimizer::setState);
+        if (state != null) {
+            sliced.forEach(state::setState);
         }
     }
 

@@ -2,22 +2,18 @@ package org.prune4j.pruning;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 
 import org.prune4j.data.DataLoader;
 import org.prune4j.dependency.ChannelRemoval;
 import org.prune4j.dependency.DependencyGraph;
 import org.prune4j.dependency.Group;
-import org.prune4j.engine.Engines;
-import org.prune4j.importance.Importance;
-import org.prune4j.importance.Importances;
-import org.prune4j.importance.Normalizer;
+import org.prune4j.criterion.ChannelCriteria;
+import org.prune4j.criterion.ChannelCriterion;
+import org.prune4j.criterion.Normalizer;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
-import org.prune4j.model.Parameter;
-import org.prune4j.sparsity.Calibration;
-import org.prune4j.train.Loss;
-import org.prune4j.train.optim.Optimizer;
+import org.prune4j.model.ParameterState;
+import org.prune4j.criterion.Calibration;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +41,7 @@ public final class StructuredPruner {
     public record StepRecord(int step, long macsBefore, long macsAfter, long paramsBefore, long paramsAfter,
             int channelsRemoved) {}
 
-    private final String importance;
+    private final ChannelCriterion.Factory criterion;
     private final PruningTarget target;
     private final Scope scope;
     private final Normalizer normalizer;
@@ -60,7 +56,7 @@ public final class StructuredPruner {
     private final StepListener betweenSteps;
 
     private StructuredPruner(Builder b) {
-        this.importance = b.importance;
+        this.criterion = b.criterion;
         this.target = b.target;
         this.scope = b.scope;
         this.normalizer = b.normalizer;
@@ -79,8 +75,8 @@ public final class StructuredPruner {
         return new Builder();
     }
 
-    /** Prunes {@code model} in place; {@code optimizer} (may be null) has its state sliced too. */
-    public List<StepRecord> prune(Model model, Optimizer optimizer) {
+    /** Prunes {@code model} in place; {@code state} (an optimizer's, may be null) is sliced too. */
+    public List<StepRecord> prune(Model model, ParameterState state) {
         ignoredLayers.forEach(model.graph()::node); // unknown names fail here, naming the nodes
         layerRatios.keySet().forEach(model.graph()::node);
         ModelSummary original = ModelSummary.of(model.graph());
@@ -92,7 +88,7 @@ public final class StructuredPruner {
                 deps.untouched().forEach(LOG::warn); // never a wrong model: what cannot follow stays
             }
             List<Group> groups = eligible(deps);
-            Importance criterion = Importances.create(importance, seed + step);
+            ChannelCriterion criterion = this.criterion.create(seed + step);
             if (criterion.usesData()) {
                 calibrate(model, criterion, groups);
             }
@@ -119,7 +115,7 @@ public final class StructuredPruner {
                 removal = selector.byCeiling(scope, target.kind(), ceiling, target.toString());
             }
             int count = removal.values().stream().mapToInt(a -> a.length).sum();
-            ChannelRemoval.remove(model, removal, optimizer);
+            ChannelRemoval.remove(model, removal, state);
             ModelSummary after = ModelSummary.of(model.graph());
             records.add(new StepRecord(step, before.macs(), after.macs(), before.parameters(), after.parameters(), count));
             if (step < steps && betweenSteps != null) {
@@ -142,35 +138,29 @@ public final class StructuredPruner {
         return out;
     }
 
-    /** Forward and backward on calibration batches in eval mode (BN statistics stay put). */
-    private void calibrate(Model model, Importance criterion, List<Group> groups) {
+    /** Forward and backward on the calibration batches; the criterion observes each. */
+    private void calibrate(Model model, ChannelCriterion criterion, List<Group> groups) {
         if (calibration == null) {
-            throw new IllegalArgumentException("method '" + criterion.name() + "' needs calibration data: "
+            throw new IllegalArgumentException("criterion '" + criterion.name() + "' needs calibration data: "
                     + "call optCalibration(loader, batches)");
         }
-        List<Parameter> trainable = model.trainableParameters();
-        new Calibration(calibration, calibrationBatches).forEach(model, (step, xy) -> {
+        List<String> gated = criterion.gatedNodes(model, groups);
+        new Calibration(calibration, calibrationBatches).forEachBackward(model, (step, batchSize) -> {
             Map<String, NDArray> gates = new HashMap<>();
-            int batchSize = (int) xy.get(0).getShape().get(0);
-            for (String node : criterion.gatedNodes(model, groups)) {
+            for (String node : gated) {
                 long[] s = model.graph().shapeOf(node).getShape();
                 Shape gateShape = s.length == 3 ? new Shape(batchSize, s[0], 1, 1) : new Shape(batchSize, s[0]);
                 NDArray gate = step.ones(gateShape, model.dataType());
                 gate.setRequiresGradient(true);
                 gates.put(node, gate);
             }
-            try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                NDArray logits = model.forward(xy.get(0), false, gates);
-                gc.backward(Loss.crossEntropy(logits, xy.get(1)));
-            }
-            criterion.observe(model, groups, gates);
-            trainable.forEach(p -> Engines.zeroGradient(p.value()));
-        });
+            return gates;
+        }, 1, gates -> criterion.observe(model, groups, gates));
     }
 
-    /** {@code setImportance} and {@code setTarget} are required. */
+    /** {@code setCriterion} and {@code setTarget} are required. */
     public static final class Builder {
-        private String importance;
+        private ChannelCriterion.Factory criterion;
         private PruningTarget target;
         private Scope scope = Scope.UNIFORM;
         private Normalizer normalizer = Normalizer.MEAN;
@@ -186,9 +176,15 @@ public final class StructuredPruner {
 
         private Builder() {}
 
-        /** A criterion name from {@link Importances#NAMES}. */
-        public Builder setImportance(String name) {
-            this.importance = name;
+        /** A criterion by name ({@link ChannelCriteria#names()}); unknown names fail here, listing the known ones. */
+        public Builder setCriterion(String name) {
+            this.criterion = ChannelCriteria.factory(name);
+            return this;
+        }
+
+        /** A criterion of your own: the factory makes a fresh one for every step. */
+        public Builder setCriterion(ChannelCriterion.Factory factory) {
+            this.criterion = factory;
             return this;
         }
 
@@ -253,10 +249,9 @@ public final class StructuredPruner {
         }
 
         public StructuredPruner build() {
-            if (importance == null || target == null) {
-                throw new IllegalArgumentException("StructuredPruner needs setImportance and setTarget");
+            if (criterion == null || target == null) {
+                throw new IllegalArgumentException("StructuredPruner needs setCriterion and setTarget");
             }
-            Importances.create(importance, 0); // fails with the known names if unknown
             if (steps < 1) {
                 throw new IllegalArgumentException("steps must be at least 1, got " + steps);
             }

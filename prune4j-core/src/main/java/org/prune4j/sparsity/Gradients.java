@@ -1,18 +1,16 @@
 package org.prune4j.sparsity;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.GradientCollector;
 
-import org.prune4j.engine.Engines;
+import org.prune4j.criterion.Calibration;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
-import org.prune4j.train.Loss;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Loss gradients of the weights summed over calibration batches (eval mode: BN statistics stay put). */
+/** Loss gradients of the weights summed over the calibration batches. */
 final class Gradients {
 
     private Gradients() {}
@@ -26,11 +24,7 @@ final class Gradients {
         requireData(data);
         Map<String, float[]> sums = new LinkedHashMap<>();
         weights.forEach(w -> sums.put(w.fullName(), new float[(int) w.value().size()]));
-        data.forEach(model, (step, xy) -> {
-            try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                NDArray logits = model.forward(xy.get(0), false);
-                gc.backward(Loss.crossEntropy(temperature == 1 ? logits : logits.div(temperature), xy.get(1)));
-            }
+        data.forEachBackward(model, Calibration.Gates.NONE, temperature, gates -> {
             for (Parameter w : weights) {
                 try (NDArray g = w.value().getGradient()) {
                     float[] add = g.toFloatArray();
@@ -40,7 +34,6 @@ final class Gradients {
                     }
                 }
             }
-            model.trainableParameters().forEach(p -> Engines.zeroGradient(p.value()));
         });
         return sums;
     }

@@ -3,6 +3,7 @@ package org.prune4j.sparsity;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 
+import org.prune4j.criterion.Calibration;
 import org.prune4j.engine.Engines;
 import org.prune4j.engine.HessianVector;
 import org.prune4j.model.Model;

@@ -2,6 +2,7 @@ package org.prune4j.sparsity;
 
 import ai.djl.ndarray.NDArray;
 
+import org.prune4j.criterion.Calibration;
 import org.prune4j.graph.Node;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.model.Model;

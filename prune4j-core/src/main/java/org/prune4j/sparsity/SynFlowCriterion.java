@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import org.prune4j.criterion.Calibration;
 import org.prune4j.engine.Engines;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;

@@ -7,11 +7,15 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.prune4j.plugin.Plugins;
+
 /**
  * The unstructured methods by name, as configs and the CLI give them: {@code random},
  * {@code global-magnitude}, {@code layer-magnitude}, {@code global-magnitude-grad},
  * {@code layer-magnitude-grad}, {@code global-magnitude-act}, {@code layer-magnitude-act},
- * {@code snip}, {@code grasp}, {@code synflow}, and N:M patterns by magnitude as {@code nm-2:4}.
+ * {@code snip}, {@code grasp}, {@code synflow}, N:M patterns by magnitude as {@code nm-2:4}, and
+ * whatever {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds. A method is a
+ * per-weight criterion with an allocation ({@link KeepRule}).
  */
 public final class UnstructuredMethods {
 
@@ -39,8 +43,26 @@ public final class UnstructuredMethods {
         METHODS.put(m.name(), m);
     }
 
+    /**
+     * Makes a method available by its name (lower case letters, digits and dashes) to the bench
+     * and the pruner builder. A name that exists, or that looks like an N:M pattern, is refused.
+     */
+    public static synchronized void register(UnstructuredMethod method) {
+        Plugins.load();
+        String name = method.name();
+        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*") || N_OF_M.matcher(name).matches()) {
+            throw new IllegalArgumentException("a method name is lower case letters, digits and dashes (not nm-N:M), "
+                    + "got '" + name + "'");
+        }
+        if (METHODS.containsKey(name)) {
+            throw new IllegalArgumentException("an unstructured method named '" + name + "' exists already");
+        }
+        add(method);
+    }
+
     /** The fixed names plus the N:M form. */
-    public static List<String> names() {
+    public static synchronized List<String> names() {
+        Plugins.load();
         List<String> names = new java.util.ArrayList<>(METHODS.keySet());
         names.add("nm-N:M (e.g. nm-2:4)");
         return names;
@@ -55,7 +77,8 @@ public final class UnstructuredMethods {
         }
     }
 
-    public static UnstructuredMethod get(String name) {
+    public static synchronized UnstructuredMethod get(String name) {
+        Plugins.load();
         String key = name.toLowerCase(Locale.ROOT);
         UnstructuredMethod m = METHODS.get(key);
         if (m != null) {

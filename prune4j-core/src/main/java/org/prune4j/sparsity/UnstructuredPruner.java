@@ -2,6 +2,7 @@ package org.prune4j.sparsity;
 
 import ai.djl.ndarray.types.Shape;
 
+import org.prune4j.criterion.Calibration;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 
@@ -140,8 +141,15 @@ public final class UnstructuredPruner {
 
         private Builder() {}
 
+        /** A method by name ({@link UnstructuredMethods#names()}); unknown names fail here, listing the known ones. */
         public Builder setMethod(String name) {
             this.method = UnstructuredMethods.get(name);
+            return this;
+        }
+
+        /** A method of your own: a per-weight criterion and an allocation ({@link KeepRule}). */
+        public Builder setMethod(UnstructuredMethod method) {
+            this.method = method;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.prune4j.sparsity;
 
+import org.prune4j.criterion.Calibration;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 

@@ -18,7 +18,7 @@ import org.prune4j.dependency.Group;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.ops.Conv2dOp;
-import org.prune4j.importance.Importances;
+import org.prune4j.criterion.ChannelCriteria;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.zoo.ModelZoo;
@@ -42,7 +42,7 @@ class StructuredPrunerTest {
     void aMacTargetIsMetAndTheModelStillRuns(String method, String scope) {
         try (Model model = Model.builder().setGraph(RESNET).optSeed(1).build()) {
             long before = ModelSummary.of(model.graph()).macs();
-            StructuredPruner.builder().setImportance(method).setTarget(PruningTarget.parse("macs=2x"))
+            StructuredPruner.builder().setCriterion(method).setTarget(PruningTarget.parse("macs=2x"))
                     .optScope(Scope.parse(scope)).optCalibration(CALIBRATION, 2).build().prune(model, null);
             long after = ModelSummary.of(model.graph()).macs();
             assertThat(after).isLessThanOrEqualTo(before / 2).isGreaterThan(before / 3);
@@ -57,7 +57,7 @@ class StructuredPrunerTest {
         List<Integer> called = new ArrayList<>();
         try (Model model = Model.builder().setGraph(RESNET).build()) {
             long before = ModelSummary.of(model.graph()).macs();
-            var records = StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("macs=2x"))
+            var records = StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x"))
                     .optSteps(3).optBetweenSteps((m, step) -> called.add(step)).build().prune(model, null);
             assertThat(records).hasSize(3);
             assertThat(records.get(0).macsAfter()).isGreaterThan(before / 2);
@@ -69,7 +69,7 @@ class StructuredPrunerTest {
     @Test
     void roundingKeepsChannelCountsAtMultiplesOfEight() {
         try (Model model = Model.builder().setGraph(ModelZoo.build("resnet20", ZooOptions.fashionMnist())).build()) {
-            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("ratio=0.4")).optRoundTo(8)
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.4")).optRoundTo(8)
                     .build().prune(model, null);
             model.graph().nodes().stream().filter(n -> n.op() instanceof Conv2dOp)
                     .forEach(n -> assertThat(model.graph().shapeOf(n.name()).get(0) % 8).as(n.name()).isZero());
@@ -79,7 +79,7 @@ class StructuredPrunerTest {
     @Test
     void ignoredLayersKeepTheirChannels() {
         try (Model model = Model.builder().setGraph(RESNET).build()) {
-            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("ratio=0.5"))
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.5"))
                     .optIgnoredLayers(Set.of("stem.conv")).build().prune(model, null);
             assertThat(model.graph().shapeOf("stem.conv")).isEqualTo(RESNET.shapeOf("stem.conv"));
             assertThat(model.graph().shapeOf("layer1.0.branch1.conv").get(0)).isLessThan(RESNET.shapeOf("layer1.0.branch1.conv").get(0));
@@ -104,7 +104,7 @@ class StructuredPrunerTest {
             }
             model.parameter("fc1", "weight").setValue(Engines.create(model.manager(), fw, fc1.getShape()));
             Group g = DependencyGraph.of(model.graph()).groupOf("conv2");
-            float[] scores = Importances.create("l1", 0).score(model, g);
+            float[] scores = ChannelCriteria.create("l1", 0).score(model, g);
             assertThat(scores[3]).isZero();
             for (int k = 0; k < scores.length; k++) {
                 if (k != 3) {
@@ -118,7 +118,7 @@ class StructuredPrunerTest {
     @ValueSource(strings = {"macs=1000x", "params=5000x"})
     void anUnreachableTargetNamesTheBestPossibleAndChangesNothing(String target) {
         try (Model model = Model.builder().setGraph(RESNET).build()) {
-            assertThatThrownBy(() -> StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse(target))
+            assertThatThrownBy(() -> StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse(target))
                     .build().prune(model, null)).hasMessageContaining(target).hasMessageContaining("the most this model allows");
             assertThat(model.graph()).isSameAs(RESNET);
         }
@@ -126,19 +126,19 @@ class StructuredPrunerTest {
 
     @Test
     void badNamesAndValuesAreRejectedWithWhatIsAllowed() {
-        assertThatThrownBy(() -> StructuredPruner.builder().setImportance("hessian").setTarget(PruningTarget.parse("ratio=0.5")).build())
+        assertThatThrownBy(() -> StructuredPruner.builder().setCriterion("hessian").setTarget(PruningTarget.parse("ratio=0.5")).build())
                 .hasMessageContaining("hessian").hasMessageContaining("taylor");
         assertThatThrownBy(() -> PruningTarget.parse("ratio=1.5")).hasMessageContaining("(0, 1)").hasMessageContaining("1.5");
         assertThatThrownBy(() -> PruningTarget.parse("ratio=0")).hasMessageContaining("(0, 1)");
         assertThatThrownBy(() -> PruningTarget.parse("macs=0.5x")).hasMessageContaining("above 1x");
         assertThatThrownBy(() -> PruningTarget.parse("speed=2x")).hasMessageContaining("speed");
         assertThatThrownBy(() -> Scope.parse("local")).hasMessageContaining("uniform, global");
-        assertThatThrownBy(() -> StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("ratio=0.5"))
+        assertThatThrownBy(() -> StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.5"))
                 .optLayerRatios(Map.of("fc", 1.0)).build()).hasMessageContaining("'fc'");
         try (Model model = Model.builder().setGraph(RESNET).build()) {
-            assertThatThrownBy(() -> StructuredPruner.builder().setImportance("taylor").setTarget(PruningTarget.parse("ratio=0.5"))
+            assertThatThrownBy(() -> StructuredPruner.builder().setCriterion("taylor").setTarget(PruningTarget.parse("ratio=0.5"))
                     .build().prune(model, null)).hasMessageContaining("calibration");
-            assertThatThrownBy(() -> StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("ratio=0.5"))
+            assertThatThrownBy(() -> StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.5"))
                     .optIgnoredLayers(Set.of("conv99")).build().prune(model, null)).hasMessageContaining("conv99");
         }
     }

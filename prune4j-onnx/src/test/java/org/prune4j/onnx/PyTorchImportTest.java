@@ -65,7 +65,7 @@ class PyTorchImportTest {
     void importedModelPrunesToTwiceFewerMacsAndStillEqualsItsMaskedSelf(String name) throws IOException {
         try (Model model = OnnxImporter.load(fixture(dir, name))) {
             long before = ModelSummary.of(model.graph()).macs();
-            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("macs=1.5x")).build()
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=1.5x")).build()
                     .prune(model, null);
             assertThat(ModelSummary.of(model.graph()).macs()).isLessThan(before);
             Path out = dir.resolve(name + "-pruned.onnx");
@@ -110,7 +110,7 @@ class PyTorchImportTest {
             DependencyGraph deps = DependencyGraph.of(model.graph());
             assertThat(deps.untouched()).anyMatch(s -> s.contains(shuffle) && s.contains("channel shuffle"));
             assertThat(deps.groups()).noneMatch(g -> g.spaces().contains(shuffle));
-            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("ratio=0.5")).build().prune(model, null);
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.5")).build().prune(model, null);
             assertThat(model.graph().shapeOf(shuffle)).isEqualTo(new Shape(8, 28, 28));
             float[] input = floats("shuffle.input.bin");
             try (NDManager m = model.manager().newSubManager()) {

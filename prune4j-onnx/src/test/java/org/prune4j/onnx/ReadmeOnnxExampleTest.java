@@ -24,7 +24,7 @@ class ReadmeOnnxExampleTest {
         long macsBefore;
         try (Model model = OnnxImporter.load(modelFile)) {
             macsBefore = ModelSummary.of(model.graph()).macs();
-            StructuredPruner.builder().setImportance("l1").setTarget(PruningTarget.parse("macs=2x"))
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x"))
                     .build().prune(model, null);
             OnnxExporter.export(model, dir.resolve("small.onnx"));
         }

@@ -3,6 +3,7 @@ package org.prune4j.train.optim;
 import ai.djl.ndarray.NDArray;
 
 import org.prune4j.model.Parameter;
+import org.prune4j.model.ParameterState;
 
 import java.util.List;
 import java.util.Map;
@@ -12,19 +13,13 @@ import java.util.Map;
  * every step. Per-parameter state (momentum, Adam moments) is addressable by the parameter's
  * full name so pruning can slice it together with the weight.
  */
-public interface Optimizer extends AutoCloseable {
+public interface Optimizer extends ParameterState, AutoCloseable {
 
     /** The registry name, e.g. {@code sgd}. */
     String name();
 
     /** One update of every parameter that has a gradient. */
     void step(List<Parameter> parameters, double learningRate);
-
-    /** The state arrays kept for {@code parameterFullName} (empty before the first step). */
-    Map<String, NDArray> state(String parameterFullName);
-
-    /** Replaces a parameter's state, e.g. with pruned slices; the old arrays are closed. */
-    void setState(String parameterFullName, Map<String, NDArray> state);
 
     /** The settings, for provenance. */
     Map<String, Object> settings();

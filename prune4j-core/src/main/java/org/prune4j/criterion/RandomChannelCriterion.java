@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 import org.prune4j.dependency.Group;
 import org.prune4j.model.Model;
@@ -6,11 +6,11 @@ import org.prune4j.model.Model;
 import java.util.Random;
 
 /** Uniform random scores, seeded: the baseline every criterion must beat. */
-public final class RandomImportance implements Importance {
+public final class RandomChannelCriterion implements ChannelCriterion {
 
     private final Random rng;
 
-    public RandomImportance(long seed) {
+    public RandomChannelCriterion(long seed) {
         this.rng = new Random(seed);
     }
 

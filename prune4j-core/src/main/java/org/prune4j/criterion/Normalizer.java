@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 import java.util.Locale;
 

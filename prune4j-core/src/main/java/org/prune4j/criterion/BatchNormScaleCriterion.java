@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 import org.prune4j.dependency.Group;
 import org.prune4j.graph.ops.BatchNormOp;
@@ -8,7 +8,7 @@ import org.prune4j.model.Model;
  * Network slimming (Liu et al. 2017): |γ| of the batch norms in the group, summed. Pair it with
  * the L1 penalty on γ during training ({@code BatchNormSparsity}).
  */
-public final class BatchNormScaleImportance implements Importance {
+public final class BatchNormScaleCriterion implements ChannelCriterion {
 
     @Override
     public String name() {

@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 import ai.djl.ndarray.NDArray;
 
@@ -14,7 +14,7 @@ import java.util.Map;
  * gradient × weight over every parameter slice of the channel across the group (BN γ/β
  * included), accumulated over the calibration batches.
  */
-public final class TaylorWeightImportance implements Importance {
+public final class TaylorWeightCriterion implements ChannelCriterion {
 
     private final Map<String, double[]> accumulated = new HashMap<>();
 

@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 import ai.djl.ndarray.NDArray;
 
@@ -9,11 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scores the channels of a group; higher means more important. Data-driven criteria see
- * batches first: for each batch the pruner runs forward and backward and calls
- * {@link #observe}; then {@link #score} is called once per group.
+ * Scores the channels of a group; higher means more important (keep). Data-driven criteria see
+ * batches first: for each calibration batch the pruner runs forward and backward and calls
+ * {@link #observe}; then {@link #score} is called once per group. A criterion is made fresh for
+ * every pruning step by its {@link Factory}.
  */
-public interface Importance {
+public interface ChannelCriterion {
+
+    /** Makes a fresh criterion; the seed is the pruning step's (random criteria use it). */
+    @FunctionalInterface
+    interface Factory {
+        ChannelCriterion create(long seed);
+    }
 
     /** The registry name, e.g. {@code l1}. */
     String name();

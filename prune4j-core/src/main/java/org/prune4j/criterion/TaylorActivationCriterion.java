@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 import ai.djl.ndarray.NDArray;
 
@@ -16,7 +16,7 @@ import java.util.Map;
  * positions of activation × gradient| of each feature map, averaged over samples and batches,
  * summed over the group's activation outputs, then L2-normalized within the group.
  */
-public final class TaylorActivationImportance implements Importance {
+public final class TaylorActivationCriterion implements ChannelCriterion {
 
     private final Map<String, double[]> accumulated = new HashMap<>();
     private long samples;

@@ -1,4 +1,4 @@
-package org.prune4j.importance;
+package org.prune4j.criterion;
 
 /** Small helpers for score arrays. */
 final class Scores {

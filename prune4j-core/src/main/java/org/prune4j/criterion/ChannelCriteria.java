@@ -1,0 +1,75 @@
+package org.prune4j.criterion;
+
+import org.prune4j.plugin.Plugins;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The channel criteria by name, as configs and the CLI give them: {@code random}, {@code l1},
+ * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, and whatever
+ * {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
+ */
+public final class ChannelCriteria {
+
+    private static final Map<String, ChannelCriterion.Factory> FACTORIES = new LinkedHashMap<>();
+
+    static {
+        FACTORIES.put("random", RandomChannelCriterion::new);
+        FACTORIES.put("l1", seed -> new MagnitudeChannelCriterion(1));
+        FACTORIES.put("l2", seed -> new MagnitudeChannelCriterion(2));
+        FACTORIES.put("bn-scale", seed -> new BatchNormScaleCriterion());
+        FACTORIES.put("taylor", seed -> new TaylorWeightCriterion());
+        FACTORIES.put("taylor-activation", seed -> new TaylorActivationCriterion());
+    }
+
+    private ChannelCriteria() {}
+
+    /**
+     * Makes a criterion available by {@code name} (lower case, letters, digits and dashes) to
+     * {@code prune}, bench specs and the pruner builder. A name that exists is refused.
+     */
+    public static synchronized void register(String name, ChannelCriterion.Factory factory) {
+        Plugins.load();
+        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new IllegalArgumentException("a criterion name is lower case letters, digits and dashes, got '"
+                    + name + "'");
+        }
+        if (factory == null) {
+            throw new IllegalArgumentException("criterion '" + name + "' needs a factory");
+        }
+        if (FACTORIES.containsKey(name)) {
+            throw new IllegalArgumentException("a channel criterion named '" + name + "' exists already");
+        }
+        FACTORIES.put(name, factory);
+    }
+
+    /** The registered names, built-in first. */
+    public static synchronized List<String> names() {
+        Plugins.load();
+        return new ArrayList<>(FACTORIES.keySet());
+    }
+
+    public static boolean exists(String name) {
+        return names().contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** A fresh criterion (data-driven ones accumulate state, so the pruner makes one per step). */
+    public static synchronized ChannelCriterion create(String name, long seed) {
+        Plugins.load();
+        ChannelCriterion.Factory f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
+        if (f == null) {
+            throw new IllegalArgumentException("unknown criterion '" + name + "'; known are " + names());
+        }
+        return f.create(seed);
+    }
+
+    /** The factory registered under {@code name}. */
+    public static synchronized ChannelCriterion.Factory factory(String name) {
+        create(name, 0); // fails with the known names
+        return FACTORIES.get(name.toLowerCase(Locale.ROOT));
+    }
+}
