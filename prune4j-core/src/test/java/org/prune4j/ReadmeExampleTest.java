@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.metrics.SparsityStats;
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.ImageDataset;
 import org.prune4j.data.SyntheticImages;
@@ -104,7 +105,7 @@ class ReadmeExampleTest {
                     .setSchedule(recipe.newSchedule(loader.batchesPerEpoch()))
                     .optListener(new org.prune4j.sparsity.MaskedTraining(masks))
                     .build().fit(loader, null, recipe.epochs());
-            org.prune4j.sparsity.SparsityStats stats = org.prune4j.sparsity.SparsityStats.of(model);
+            SparsityStats stats = SparsityStats.of(model);
             assertThat(stats.compression()).isCloseTo(8, org.assertj.core.data.Offset.offset(0.05));
         }
     }

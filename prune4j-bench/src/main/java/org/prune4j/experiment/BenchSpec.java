@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.prune4j.data.DataSets;
 import org.prune4j.criterion.ChannelCriteria;
+import org.prune4j.criterion.Normalizer;
+import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
 import org.prune4j.sparsity.UnstructuredMethods;
@@ -35,27 +37,31 @@ import java.util.Set;
  * models: [lenet5]
  * data: fashion-mnist
  * train_limit: 12000
- * pretrain: {epochs: 3, lr: 0.1, schedule: onecycle}
- * finetune: {epochs: 1, lr: 0.01, schedule: cosine}
+ * pretrain: {epochs: 3, lr: 0.1, lr_schedule: onecycle}
+ * finetune: {epochs: 1, lr: 0.01, lr_schedule: cosine}
  * seeds: [0]
  * methods: [global-magnitude, layer-magnitude, random, snip]
  * compressions: [2, 4, 8]
- * structured: {methods: [l1], scope: global, targets: [macs=2x]}
+ * structured: {criteria: [l1], scope: global, targets: [macs=2x]}
+ * schedule: oneshot
  * </pre>
+ *
+ * <p>{@code schedule} is the pruning schedule of every run ({@code oneshot}, {@code iterative}
+ * with {@code schedule_steps}, {@code agp}); a recipe's {@code lr_schedule} is its learning-rate
+ * schedule.
  */
 public record BenchSpec(Path file, String name, List<String> models, String data, Path dataDir,
         Integer trainLimit, Integer testLimit, TrainingRecipe pretrain, TrainingRecipe fineTune,
         List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
-        int calibrationBatches, boolean includeClassifier, List<String> structuredMethods, String structuredScope,
-        List<String> structuredTargets, boolean measureLatency) {
+        int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, String structuredScope,
+        List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency) {
 
-    public static final List<String> SCHEDULES = List.of("oneshot", "iterative", "agp");
     private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
             "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
             "calibration_batches", "include_classifier", "structured", "latency");
-    private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "schedule", "optimizer", "momentum",
+    private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "lr_schedule", "optimizer", "momentum",
             "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
-    private static final Set<String> STRUCTURED_KEYS = Set.of("methods", "scope", "targets");
+    private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "targets", "normalizer", "round_to");
 
     public static BenchSpec read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -129,26 +135,33 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             }
             return e.node().asDouble();
         });
-        boolean needsCompressions = methods.stream().anyMatch(m -> !m.toLowerCase(Locale.ROOT).startsWith("nm-"));
+        boolean needsCompressions = methods.stream()
+                .anyMatch(m -> !UnstructuredMethods.get(m).keepRule().fixedFraction());
         if (needsCompressions && compressions.isEmpty()) {
             throw r.error("compressions", "is required when 'methods' lists unstructured methods (e.g. [2, 4, 8])");
         }
-        String schedule = r.string(root, "", "schedule", "oneshot");
-        if (!SCHEDULES.contains(schedule)) {
-            throw r.error("schedule", "unknown schedule '" + schedule + "'; allowed: " + SCHEDULES);
+        String schedule = r.string(root, "", "schedule", PruningSchedules.OneShot.NAME);
+        if (!PruningSchedules.names().contains(schedule)) {
+            throw r.error("schedule", "unknown pruning schedule '" + schedule + "'; allowed: " + PruningSchedules.names());
         }
         int steps = r.integer(root, "", "schedule_steps", 3, 1);
         int calibration = r.integer(root, "", "calibration_batches", 8, 1);
         boolean includeClassifier = r.bool(root, "", "include_classifier", false);
         boolean latency = r.bool(root, "", "latency", true);
 
-        List<String> structuredMethods = List.of();
+        List<String> criteria = List.of();
         String scope = "global";
         List<String> targets = List.of();
+        String normalizer = "mean";
+        int roundTo = 1;
         JsonNode structured = root.get("structured");
         if (structured != null && !structured.isNull()) {
+            if (structured.has("methods")) {
+                throw r.error("structured.methods", "renamed: structured pruning ranks channels by 'criteria' "
+                        + "(e.g. criteria: [l1, taylor])");
+            }
             r.allowOnly(structured, "structured", STRUCTURED_KEYS);
-            structuredMethods = r.list(structured, "structured", "methods", true, e -> {
+            criteria = r.list(structured, "structured", "criteria", true, e -> {
                 String m = r.stringElement(e).toLowerCase(Locale.ROOT);
                 if (!ChannelCriteria.exists(m)) {
                     throw r.error(e.path(), "unknown criterion '" + m + "'; allowed: " + ChannelCriteria.names());
@@ -170,14 +183,21 @@ public record BenchSpec(Path file, String name, List<String> models, String data
                 }
                 return t;
             });
+            normalizer = r.string(structured, "structured", "normalizer", "mean");
+            try {
+                normalizer = Normalizer.parse(normalizer).name().toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException ex) {
+                throw r.error("structured.normalizer", ex.getMessage());
+            }
+            roundTo = r.integer(structured, "structured", "round_to", 1, 1);
         }
-        if (methods.isEmpty() && structuredMethods.isEmpty()) {
-            throw r.error("methods", "no method to run: list unstructured 'methods' or 'structured.methods'");
+        if (methods.isEmpty() && criteria.isEmpty()) {
+            throw r.error("methods", "no method to run: list unstructured 'methods' or 'structured.criteria'");
         }
         return new BenchSpec(file, name, models, data, dataDir.isEmpty() ? null : Path.of(dataDir),
                 r.optionalInteger(root, "", "train_limit", 1), r.optionalInteger(root, "", "test_limit", 1),
                 pretrain, fineTune, List.copyOf(seeds), methods, compressions, schedule, steps, calibration,
-                includeClassifier, structuredMethods, scope, targets, latency);
+                includeClassifier, criteria, scope, targets, normalizer, roundTo, latency);
     }
 
     private static TrainingRecipe recipe(SpecReader r, JsonNode root, String key, TrainingRecipe defaults) {
@@ -185,10 +205,15 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         if (node == null || node.isNull()) {
             return defaults;
         }
+        if (node.has("schedule")) {
+            throw r.error(key + ".schedule", "renamed: a recipe's learning-rate schedule is 'lr_schedule' (the "
+                    + "top-level 'schedule' is the pruning schedule)");
+        }
         r.allowOnly(node, key, RECIPE_KEYS);
-        String schedule = r.string(node, key, "schedule", defaults.schedule());
+        String schedule = r.string(node, key, "lr_schedule", defaults.schedule());
         if (!Schedules.NAMES.contains(schedule)) {
-            throw r.error(key + ".schedule", "unknown schedule '" + schedule + "'; allowed: " + Schedules.NAMES);
+            throw r.error(key + ".lr_schedule", "unknown learning-rate schedule '" + schedule + "'; allowed: "
+                    + Schedules.NAMES);
         }
         String optimizer = r.string(node, key, "optimizer", defaults.optimizer());
         if (!Optimizers.NAMES.contains(optimizer)) {

@@ -159,7 +159,7 @@ public final class ResultsStore implements AutoCloseable {
         String sql = "INSERT INTO runs (id, " + String.join(", ", COLUMNS) + ", settings, metrics, provenance, "
                 + "finished_at) VALUES (?" + ", ?".repeat(COLUMNS.length + 4) + ")";
         try (PreparedStatement p = connection.prepareStatement(sql)) {
-            Object[] values = {settings.id(), specName, settings.model(), settings.data(), settings.kind(),
+            Object[] values = {settings.id(), specName, settings.model(), settings.data(), settings.kind().label(),
                 settings.method(), settings.compression(), settings.target(), settings.seed(), metrics.top1Before(),
                 metrics.top1Pruned(), metrics.top1FineTuned(), metrics.top5FineTuned(), metrics.lossFineTuned(),
                 metrics.parameters(), metrics.nonZeroParameters(), metrics.macs(), metrics.nonZeroMacs(),

@@ -1,28 +1,24 @@
 package org.prune4j.experiment;
 
-import org.prune4j.benchmark.LatencyBenchmark;
-import org.prune4j.data.DataLoader;
+import org.prune4j.criterion.Normalizer;
 import org.prune4j.engine.Engines;
+import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
 import org.prune4j.model.Provenance;
+import org.prune4j.pruning.PruningMethod;
+import org.prune4j.pruning.PruningResult;
+import org.prune4j.pruning.PruningRun;
+import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
 import org.prune4j.pruning.StructuredPruner;
-import org.prune4j.criterion.Calibration;
-import org.prune4j.sparsity.GradualPruning;
-import org.prune4j.sparsity.MaskedTraining;
-import org.prune4j.sparsity.PrunableWeights;
-import org.prune4j.sparsity.SparsityStats;
-import org.prune4j.sparsity.UnstructuredMethod;
-import org.prune4j.sparsity.UnstructuredMethods;
 import org.prune4j.sparsity.UnstructuredPruner;
-import org.prune4j.sparsity.WeightMasks;
+import org.prune4j.train.DataSplits;
 import org.prune4j.train.EvalResult;
 import org.prune4j.train.Evaluator;
 import org.prune4j.train.Trainer;
 import org.prune4j.train.TrainingRecipe;
-import org.prune4j.train.listener.TrainingListener;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -33,21 +29,21 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Executes one run: the dense run trains (zoo model) or loads (checkpoint) the base model and
- * saves it for the others; a pruning run loads it, prunes with the run's method, budget and
- * schedule, fine-tunes (masks held), and measures everything {@link RunMetrics} lists.
- * Pruning-at-initialization methods prune a freshly initialized copy and train it with the
- * dense training recipe instead.
+ * saves it for the others; a pruning run is one {@link PruningRun} from it with the run's method,
+ * budget and schedule. Pruning-at-initialization methods prune a freshly initialized copy and
+ * train it with the dense training recipe instead.
  */
 final class RunExecutor {
 
-    private final BenchData data;
+    private final DataSplits data;
     private final Path modelsDir;
     private final boolean measureLatency;
 
-    RunExecutor(BenchData data, Path modelsDir, boolean measureLatency) {
+    RunExecutor(DataSplits data, Path modelsDir, boolean measureLatency) {
         this.data = data;
         this.modelsDir = modelsDir;
         this.measureLatency = measureLatency;
@@ -72,13 +68,11 @@ final class RunExecutor {
             long evalStart = System.nanoTime();
             EvalResult eval = Evaluator.evaluate(model, data.testLoader());
             details.put("evalSeconds", seconds(evalStart));
-            details.put("before", eval.toMap());
+            details.put("before", eval);
             SparsityStats stats = SparsityStats.of(model);
             details.put("layerSparsity", stats.layerSparsity());
             Checkpoint.save(model, out); // atomic: a killed run leaves no half file
-            return new Result(new RunMetrics(eval.top1(), eval.top1(), eval.top1(), eval.top5(), eval.loss(),
-                    stats.parameters(), stats.nonZeroParameters(), stats.macs(), stats.nonZeroMacs(),
-                    stats.compression(), stats.theoreticalSpeedUp(), null, null, size(out), seconds(start), details),
+            return new Result(RunMetrics.ofDense(eval, stats, size(out), seconds(start), details),
                     model.provenance() == null ? null : model.provenance().toMap());
         }
     }
@@ -87,11 +81,11 @@ final class RunExecutor {
         TrainingRecipe recipe = TrainingRecipe.fromMap(s.pretrain());
         Model model = freshModel(s);
         try {
+            model.setProvenance(Provenance.of("init", Map.of("model", s.model(), "data", s.data(),
+                    "trainSamples", data.train().size(), "seed", s.seed()), null));
             long start = System.nanoTime();
-            train(model, recipe, null);
+            Trainer.fit(model, recipe, data.trainLoader(recipe), List.of());
             details.put("trainSeconds", seconds(start));
-            model.setProvenance(Provenance.of("train", Map.of("model", s.model(), "data", s.data(),
-                    "trainSamples", data.train().size(), "recipe", recipe.toMap(), "seed", s.seed()), null));
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -106,141 +100,53 @@ final class RunExecutor {
     }
 
     private Result pruned(RunSettings s) {
-        long start = System.nanoTime();
-        Map<String, Object> details = new LinkedHashMap<>();
         Path denseFile = denseCheckpoint(s.denseBase());
         TrainingRecipe fineTune = TrainingRecipe.fromMap(s.fineTune());
-        DataLoader calibrationLoader = data.trainLoader(fineTune);
-        try (Model dense = Checkpoint.load(denseFile)) {
-            EvalResult before = Evaluator.evaluate(dense, data.testLoader());
-            details.put("before", before.toMap());
-            boolean atInit = s.kind().equals("unstructured") && UnstructuredMethods.get(s.method()).atInitialization();
-            try (Model model = atInit ? initializedLike(dense, s.seed()) : Checkpoint.load(denseFile)) {
-                Engines.seed(s.seed());
-                EvalResult afterPruning;
-                if (s.kind().equals("structured")) {
-                    afterPruning = pruneStructured(s, model, calibrationLoader, fineTune, details);
-                } else {
-                    afterPruning = pruneUnstructured(s, model, calibrationLoader, fineTune, atInit, details);
-                }
-                long evalStart = System.nanoTime();
-                EvalResult after = Evaluator.evaluate(model, data.testLoader());
-                details.put("evalSeconds", seconds(evalStart));
-                details.put("afterPruning", afterPruning == null ? null : afterPruning.toMap());
-                details.put("afterFineTuning", after.toMap());
-                SparsityStats stats = SparsityStats.of(model);
-                SparsityStats denseStats = SparsityStats.of(dense);
-                details.put("layerSparsity", stats.layerSparsity());
-                Double speedUp1 = null;
-                Double speedUp128 = null;
-                if (measureLatency) {
-                    long latencyStart = System.nanoTime();
-                    Map<String, Map<String, Object>> latency = LatencyBenchmark.compare(dense, model);
-                    details.put("latencyDense", latency.get("first"));
-                    details.put("latencyPruned", latency.get("second"));
-                    details.put("latencySeconds", seconds(latencyStart));
-                    speedUp1 = ratio(latency, "batch1Ms");
-                    speedUp128 = ratio(latency, "batch128Ms");
-                }
-                Provenance provenance = Provenance.of("bench-run", s.toMap(), dense.provenance());
-                model.setProvenance(provenance);
-                Path out = modelsDir.resolve(s.id() + ".p4j");
-                Checkpoint.save(model, out); // atomic: a killed run leaves no half file
-                details.put("sizeBytesDense", size(denseFile));
-                details.put("checkpoint", out.getFileName().toString());
-                return new Result(new RunMetrics(before.top1(), afterPruning == null ? null : afterPruning.top1(),
-                        after.top1(), after.top5(), after.loss(), stats.parameters(), stats.nonZeroParameters(),
-                        stats.macs(), stats.nonZeroMacs(), denseStats.parameters() / (double) stats.nonZeroParameters(),
-                        denseStats.macs() / (double) stats.nonZeroMacs(), speedUp1, speedUp128,
-                        size(out), seconds(start), details), provenance.toMap());
-            }
-        }
-    }
-
-    private EvalResult pruneUnstructured(RunSettings s, Model model, DataLoader calibrationLoader,
-            TrainingRecipe fineTune, boolean atInit, Map<String, Object> details) {
-        UnstructuredMethod method = UnstructuredMethods.get(s.method());
-        Calibration calibration = new Calibration(calibrationLoader, s.calibrationBatches());
-        // pruning at initialization prunes once before training; N:M patterns are reached in one step
-        String schedule = atInit || method.keepRule().fixedFraction() ? "oneshot" : s.schedule();
-        details.put("scheduleUsed", schedule);
+        PruningMethod method = method(s);
         // pruning at initialization trains the pruned network with the dense model's recipe
-        TrainingRecipe recipe = atInit ? TrainingRecipe.fromMap(s.pretrain()) : fineTune;
-        double pruneSeconds = 0;
-        double trainSeconds = 0;
-        EvalResult afterPruning = null;
-        try (WeightMasks masks = new WeightMasks(model)) {
-            if (schedule.equals("agp")) {
-                double target = s.compression() == null ? 1 : s.compression();
-                UnstructuredPruner toTarget = pruner(s, method, calibration, target);
-                double keep = UnstructuredPruner.keepFraction(model, PrunableWeights.of(model, s.includeClassifier()), target);
-                long total = (long) recipe.epochs() * data.trainLoader(recipe).batchesPerEpoch();
-                long end = Math.max(1, Math.min(total, Math.round(total * 0.75)));
-                int frequency = (int) Math.max(1, end / 20);
-                long t = System.nanoTime();
-                // compression 1 keeps everything: nothing to schedule, only fine-tuning
-                train(model, recipe, keep >= 1 ? new MaskedTraining(masks)
-                        : new GradualPruning(toTarget, masks, 1 - keep, 0, end, frequency));
-                trainSeconds += seconds(t);
-                details.put("agp", Map.of("finalSparsity", 1 - keep, "endStep", end, "frequency", frequency));
-            } else {
-                int steps = schedule.equals("iterative") ? s.scheduleSteps() : 1;
-                for (int step = 1; step <= steps; step++) {
-                    double c = s.compression() == null ? 1 : Math.pow(s.compression(), step / (double) steps);
-                    long t = System.nanoTime();
-                    pruner(s, method, calibration, c).prune(model, masks);
-                    pruneSeconds += seconds(t);
-                    if (step == steps) {
-                        afterPruning = Evaluator.evaluate(model, data.testLoader());
-                    }
-                    t = System.nanoTime();
-                    train(model, recipe, new MaskedTraining(masks));
-                    trainSeconds += seconds(t);
-                }
-            }
-        }
-        details.put("pruneSeconds", pruneSeconds);
-        details.put("fineTuneSeconds", trainSeconds);
-        details.put("fineTuneRecipe", recipe.toMap());
-        return afterPruning;
+        TrainingRecipe recipe = method.atInitialization() ? TrainingRecipe.fromMap(s.pretrain()) : fineTune;
+        Supplier<Model> start = method.atInitialization() ? () -> initializedLike(denseFile, s.seed()) : null;
+        Path out = modelsDir.resolve(s.id() + ".p4j");
+        Provenance[] provenance = new Provenance[1];
+        PruningResult r = PruningRun.builder().setReference(() -> Checkpoint.load(denseFile)).optStart(start)
+                .setData(data).setMethod(method)
+                .setSchedule(PruningSchedules.create(s.schedule(),
+                        new PruningSchedules.Options(Math.max(1, s.scheduleSteps()), recipe.epochs())))
+                .setFineTune(recipe).optCalibrationRecipe(fineTune).optCalibrationBatches(s.calibrationBatches())
+                .optMeasureLatency(measureLatency).optSeed(s.seed())
+                .build().run(model -> {
+                    provenance[0] = Provenance.of("bench-run", s.toMap(), model.provenance());
+                    model.setProvenance(provenance[0]);
+                    Checkpoint.save(model, out); // atomic: a killed run leaves no half file
+                });
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("fineTuneRecipe", recipe.toMap());
+        extra.put("sizeBytesDense", size(denseFile));
+        extra.put("checkpoint", out.getFileName().toString());
+        return new Result(RunMetrics.ofPruning(r, size(out), extra), provenance[0].toMap());
     }
 
-    private static UnstructuredPruner pruner(RunSettings s, UnstructuredMethod method, Calibration calibration, double c) {
-        UnstructuredPruner.Builder b = UnstructuredPruner.builder().setMethod(method.name())
-                .optCalibration(calibration).optIncludeClassifier(s.includeClassifier()).optSeed(s.seed());
-        if (!method.keepRule().fixedFraction()) {
-            b.setCompression(c);
+    /** The run's pruner: a structured criterion with its budget, or an unstructured method. */
+    private static PruningMethod method(RunSettings s) {
+        if (s.kind() == RunKind.STRUCTURED) {
+            return StructuredPruner.builder().setCriterion(s.method()).setTarget(PruningTarget.parse(s.target()))
+                    .optScope(Scope.parse(s.scope())).optNormalizer(Normalizer.parse(s.normalizer()))
+                    .optRoundTo(s.roundTo()).optSeed(s.seed()).build();
+        }
+        UnstructuredPruner.Builder b = UnstructuredPruner.builder().setMethod(s.method())
+                .optIncludeClassifier(s.includeClassifier()).optSeed(s.seed());
+        if (s.compression() != null) {
+            b.setCompression(s.compression());
         }
         return b.build();
     }
 
-    private EvalResult pruneStructured(RunSettings s, Model model, DataLoader calibrationLoader,
-            TrainingRecipe fineTune, Map<String, Object> details) {
-        long t = System.nanoTime();
-        StructuredPruner.builder().setCriterion(s.method()).setTarget(PruningTarget.parse(s.target()))
-                .optScope(Scope.parse(s.scope())).optCalibration(calibrationLoader, s.calibrationBatches())
-                .optSeed(s.seed()).build().prune(model, null);
-        details.put("pruneSeconds", seconds(t));
-        EvalResult afterPruning = Evaluator.evaluate(model, data.testLoader());
-        t = System.nanoTime();
-        train(model, fineTune, null);
-        details.put("fineTuneSeconds", seconds(t));
-        details.put("fineTuneRecipe", fineTune.toMap());
-        return afterPruning;
-    }
-
-    private void train(Model model, TrainingRecipe recipe, TrainingListener listener) {
-        Trainer.fit(model, recipe, data.trainLoader(recipe), listener == null ? List.of() : List.of(listener));
-    }
-
-    /** A freshly initialized model of the same architecture (pruning at initialization). */
-    private static Model initializedLike(Model dense, long seed) {
-        Engines.seed(seed);
-        return Model.builder().setGraph(dense.graph()).optSeed(seed).optProvenance(dense.provenance()).build();
-    }
-
-    private static double ratio(Map<String, Map<String, Object>> latency, String key) {
-        return (double) latency.get("first").get(key) / (double) latency.get("second").get(key);
+    /** A freshly initialized model of the dense one's architecture (pruning at initialization). */
+    private static Model initializedLike(Path denseFile, long seed) {
+        try (Model dense = Checkpoint.load(denseFile)) {
+            Engines.seed(seed);
+            return Model.builder().setGraph(dense.graph()).optSeed(seed).optProvenance(dense.provenance()).build();
+        }
     }
 
     private static long size(Path file) {

@@ -1,16 +1,50 @@
 package org.prune4j.experiment;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.prune4j.benchmark.LatencyComparison;
+import org.prune4j.metrics.SparsityStats;
+import org.prune4j.pruning.PruningResult;
+import org.prune4j.train.EvalResult;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What one run measured. The main figures become columns of the results store; {@link #all}
- * adds the details (evaluations at each phase, per-layer sparsity, latencies, phase times).
+ * adds the details (evaluations at each phase, sizes, per-layer sparsity, latencies with their
+ * spread, phase times). A measured speed-up is recorded only where pruning can cause one
+ * (structured runs): a masked model runs the same dense kernels as its reference.
  */
 public record RunMetrics(Double top1Before, Double top1Pruned, Double top1FineTuned, Double top5FineTuned,
         Double lossFineTuned, long parameters, long nonZeroParameters, long macs, long nonZeroMacs,
         double actualCompression, double theoreticalSpeedUp, Double measuredSpeedUpBatch1,
         Double measuredSpeedUpBatch128, long sizeBytes, double wallSeconds, Map<String, Object> details) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A dense run: one evaluation, no pruning. */
+    public static RunMetrics ofDense(EvalResult eval, SparsityStats stats, long sizeBytes, double wallSeconds,
+            Map<String, Object> details) {
+        return new RunMetrics(eval.top1(), eval.top1(), eval.top1(), eval.top5(), eval.loss(), stats.parameters(),
+                stats.nonZeroParameters(), stats.macs(), stats.nonZeroMacs(), stats.compression(),
+                stats.theoreticalSpeedUp(), null, null, sizeBytes, wallSeconds, details);
+    }
+
+    /** A pruning run: its {@link PruningResult} (all of it in the details) and the checkpoint's size. */
+    @SuppressWarnings("unchecked")
+    public static RunMetrics ofPruning(PruningResult r, long sizeBytes, Map<String, Object> extraDetails) {
+        Map<String, Object> details = new LinkedHashMap<>(JSON.convertValue(r, Map.class));
+        details.remove("provenance"); // stored in its own column
+        details.putAll(extraDetails);
+        LatencyComparison.AtBatch b1 = r.measuredSpeedUp(1);
+        LatencyComparison.AtBatch b128 = r.measuredSpeedUp(128);
+        EvalResult after = r.afterFineTuning();
+        return new RunMetrics(r.accuracyBefore(), r.accuracyAfterPruning(), after.top1(), after.top5(), after.loss(),
+                r.pruned().parameters(), r.pruned().nonZeroParameters(), r.pruned().macs(), r.pruned().nonZeroMacs(),
+                r.compression(), r.theoreticalSpeedUp(), b1 == null ? null : b1.speedUp(),
+                b128 == null ? null : b128.speedUp(), sizeBytes, r.seconds().wall(), details);
+    }
 
     public Map<String, Object> all() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package org.prune4j.experiment;
 
+import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.sparsity.UnstructuredMethod;
 import org.prune4j.sparsity.UnstructuredMethods;
 import org.prune4j.train.TrainingRecipe;
@@ -15,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The runs of a spec in execution order: per model and seed, the dense run first, then every method and budget. */
@@ -36,7 +36,7 @@ public final class RunPlan {
                         pretrain, seed);
                 runs.add(dense);
                 for (String method : spec.methods()) {
-                    boolean nOfM = method.toLowerCase(Locale.ROOT).startsWith("nm-");
+                    boolean nOfM = UnstructuredMethods.get(method).keepRule().fixedFraction();
                     for (Double compression : nOfM ? List.<Double>of() : spec.compressions()) {
                         runs.add(unstructured(spec, dense, fineTune, method, compression));
                     }
@@ -44,11 +44,15 @@ public final class RunPlan {
                         runs.add(unstructured(spec, dense, fineTune, method, null));
                     }
                 }
-                for (String method : spec.structuredMethods()) {
+                for (String criterion : spec.structuredCriteria()) {
                     for (String target : spec.structuredTargets()) {
-                        runs.add(new RunSettings("structured", modelRef, digest, spec.data(), spec.trainLimit(),
-                                spec.testLimit(), pretrain, fineTune, method, null, target, spec.structuredScope(),
-                                null, 0, spec.calibrationBatches(), false, seed));
+                        runs.add(RunSettings.builder().setKind(RunKind.STRUCTURED).setModel(modelRef, digest)
+                                .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(pretrain)
+                                .optFineTune(fineTune).setMethod(criterion)
+                                .optStructured(target, spec.structuredScope(), spec.structuredNormalizer(),
+                                        spec.structuredRoundTo())
+                                .optSchedule(spec.schedule(), spec.scheduleSteps())
+                                .optCalibrationBatches(spec.calibrationBatches()).optSeed(seed).build());
                     }
                 }
             }
@@ -61,10 +65,12 @@ public final class RunPlan {
         // what really runs: pruning at initialization and N:M patterns prune in one step whatever the spec says
         UnstructuredMethod m = UnstructuredMethods.get(method);
         boolean oneShot = m.atInitialization() || m.keepRule().fixedFraction();
-        String schedule = oneShot ? "oneshot" : spec.schedule();
-        return new RunSettings("unstructured", dense.model(), dense.modelDigest(), spec.data(), spec.trainLimit(),
-                spec.testLimit(), dense.pretrain(), fineTune, method, compression, null, null, schedule,
-                spec.scheduleSteps(), spec.calibrationBatches(), spec.includeClassifier(), dense.seed());
+        return RunSettings.builder().setKind(RunKind.UNSTRUCTURED).setModel(dense.model(), dense.modelDigest())
+                .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(dense.pretrain())
+                .optFineTune(fineTune).setMethod(method).optCompression(compression)
+                .optSchedule(oneShot ? PruningSchedules.OneShot.NAME : spec.schedule(), spec.scheduleSteps())
+                .optCalibrationBatches(spec.calibrationBatches()).optIncludeClassifier(spec.includeClassifier())
+                .optSeed(dense.seed()).build();
     }
 
     private static Map<String, Object> withSeed(TrainingRecipe recipe, long seed) {

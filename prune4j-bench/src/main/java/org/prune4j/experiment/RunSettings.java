@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.sparsity.UnstructuredMethods;
 
 import java.nio.charset.StandardCharsets;
@@ -16,21 +17,27 @@ import java.util.Map;
 /**
  * One run of the grid: everything that decides its result. The id is a hash of exactly these
  * settings (canonical JSON), so the same run in another spec file, or after a restart, has the
- * same id and is never done twice; a changed setting is a new run.
+ * same id and is never done twice; a changed setting is a new run. Settings added after the
+ * first results stores existed enter the id only when they differ from what runs did before
+ * them (structured runs: schedule one-shot, normalizer mean, round-to 1), so old stores resume.
  *
- * @param kind {@code dense} (train or load the base model), {@code unstructured} or {@code structured}
  * @param model zoo name or checkpoint path; {@code modelDigest} is the checkpoint's SHA-256 (null for zoo models)
+ * @param method the unstructured method or the structured criterion; {@code dense} for dense runs
  */
-public record RunSettings(String kind, String model, String modelDigest, String data, Integer trainLimit,
+public record RunSettings(RunKind kind, String model, String modelDigest, String data, Integer trainLimit,
         Integer testLimit, Map<String, Object> pretrain, Map<String, Object> fineTune, String method,
-        Double compression, String target, String scope, String schedule, int scheduleSteps,
-        int calibrationBatches, boolean includeClassifier, long seed) {
+        Double compression, String target, String scope, String normalizer, int roundTo, String schedule,
+        int scheduleSteps, int calibrationBatches, boolean includeClassifier, long seed) {
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
+    public static Builder builder() {
+        return new Builder();
+    }
+
     public boolean dense() {
-        return kind.equals("dense");
+        return kind == RunKind.DENSE;
     }
 
     /** The settings of the dense run this run starts from. */
@@ -41,14 +48,14 @@ public record RunSettings(String kind, String model, String modelDigest, String 
     /** The dense run: train (zoo model) or load (checkpoint) the base model. The one place that makes it. */
     public static RunSettings dense(String model, String modelDigest, String data, Integer trainLimit, Integer testLimit,
             Map<String, Object> pretrain, long seed) {
-        return new RunSettings("dense", model, modelDigest, data, trainLimit, testLimit, pretrain, null, "dense",
-                1.0, null, null, null, 0, 0, false, seed);
+        return builder().setKind(RunKind.DENSE).setModel(model, modelDigest).setData(data, trainLimit, testLimit)
+                .setPretrain(pretrain).setMethod("dense").optCompression(1.0).optSeed(seed).build();
     }
 
     /** The settings that decide this run's result, and nothing else (the id hashes exactly this). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", kind);
+        m.put("kind", kind.label());
         // a checkpoint is identified by its contents, not by where it lies: moving it keeps the runs
         m.put("model", modelDigest == null ? model : null);
         m.put("modelDigest", modelDigest);
@@ -64,18 +71,28 @@ public record RunSettings(String kind, String model, String modelDigest, String 
             m.put("fineTune", fineTune);
             m.put("calibrationBatches", calibrationBatches);
         }
-        if (kind.equals("unstructured")) {
+        if (kind == RunKind.UNSTRUCTURED) {
             m.put("compression", compression);
             m.put("schedule", schedule);
-            m.put("scheduleSteps", schedule.equals("iterative") ? scheduleSteps : null);
+            m.put("scheduleSteps", schedule.equals(PruningSchedules.Iterative.NAME) ? scheduleSteps : null);
             m.put("includeClassifier", includeClassifier);
             if (modelDigest != null && UnstructuredMethods.get(method).atInitialization()) {
                 m.put("pretrain", pretrain); // pruning at initialization trains with it
             }
         }
-        if (kind.equals("structured")) {
+        if (kind == RunKind.STRUCTURED) {
             m.put("target", target);
             m.put("scope", scope);
+            if (!schedule.equals(PruningSchedules.OneShot.NAME)) {
+                m.put("schedule", schedule);
+                m.put("scheduleSteps", schedule.equals(PruningSchedules.Iterative.NAME) ? scheduleSteps : null);
+            }
+            if (!normalizer.equals("mean")) {
+                m.put("normalizer", normalizer);
+            }
+            if (roundTo != 1) {
+                m.put("roundTo", roundTo);
+            }
         }
         return m;
     }
@@ -92,8 +109,117 @@ public record RunSettings(String kind, String model, String modelDigest, String 
 
     /** A short label for logs: {@code lenet5 global-magnitude ×8 seed 0}. */
     public String label() {
-        String budget = dense() ? "" : kind.equals("structured") ? " " + target : compression == null
+        String budget = dense() ? "" : kind == RunKind.STRUCTURED ? " " + target : compression == null
                 ? "" : " ×" + (compression == Math.rint(compression) ? String.valueOf(compression.longValue()) : compression);
-        return model + " " + (kind.equals("structured") ? "structured " : "") + method + budget + " seed " + seed;
+        String sched = dense() || schedule.equals(PruningSchedules.OneShot.NAME) ? "" : " " + schedule;
+        return model + " " + (kind == RunKind.STRUCTURED ? "structured " : "") + method + budget + sched + " seed " + seed;
+    }
+
+    /** Kind, model, data and method are required; the rest default to a one-shot run without limits. */
+    public static final class Builder {
+        private RunKind kind;
+        private String model;
+        private String modelDigest;
+        private String data;
+        private Integer trainLimit;
+        private Integer testLimit;
+        private Map<String, Object> pretrain;
+        private Map<String, Object> fineTune;
+        private String method;
+        private Double compression;
+        private String target;
+        private String scope;
+        private String normalizer = "mean";
+        private int roundTo = 1;
+        private String schedule = PruningSchedules.OneShot.NAME;
+        private int scheduleSteps;
+        private int calibrationBatches;
+        private boolean includeClassifier;
+        private long seed;
+
+        private Builder() {}
+
+        public Builder setKind(RunKind kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        /** A zoo name (digest null) or a checkpoint path and its SHA-256. */
+        public Builder setModel(String model, String digest) {
+            this.model = model;
+            this.modelDigest = digest;
+            return this;
+        }
+
+        public Builder setData(String data, Integer trainLimit, Integer testLimit) {
+            this.data = data;
+            this.trainLimit = trainLimit;
+            this.testLimit = testLimit;
+            return this;
+        }
+
+        public Builder setPretrain(Map<String, Object> recipe) {
+            this.pretrain = recipe;
+            return this;
+        }
+
+        public Builder optFineTune(Map<String, Object> recipe) {
+            this.fineTune = recipe;
+            return this;
+        }
+
+        /** The unstructured method or the structured criterion ({@code dense} for dense runs). */
+        public Builder setMethod(String method) {
+            this.method = method;
+            return this;
+        }
+
+        /** Unstructured budget; null for N:M patterns. */
+        public Builder optCompression(Double compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /** Structured budget, allocation and selection. */
+        public Builder optStructured(String target, String scope, String normalizer, int roundTo) {
+            this.target = target;
+            this.scope = scope;
+            this.normalizer = normalizer;
+            this.roundTo = roundTo;
+            return this;
+        }
+
+        public Builder optSchedule(String schedule, int steps) {
+            this.schedule = schedule;
+            this.scheduleSteps = steps;
+            return this;
+        }
+
+        public Builder optCalibrationBatches(int batches) {
+            this.calibrationBatches = batches;
+            return this;
+        }
+
+        public Builder optIncludeClassifier(boolean include) {
+            this.includeClassifier = include;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public RunSettings build() {
+            if (kind == null || model == null || data == null || method == null) {
+                throw new IllegalArgumentException("run settings need a kind, a model, data and a method");
+            }
+            if (kind == RunKind.STRUCTURED && (target == null || scope == null)) {
+                throw new IllegalArgumentException("a structured run needs a target and a scope (optStructured)");
+            }
+            return new RunSettings(kind, model, modelDigest, data, trainLimit, testLimit, pretrain, fineTune, method,
+                    compression, target, scope, normalizer, roundTo, schedule, scheduleSteps, calibrationBatches,
+                    includeClassifier, seed);
+        }
     }
 }

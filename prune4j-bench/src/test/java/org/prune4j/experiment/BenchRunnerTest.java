@@ -30,7 +30,7 @@ class BenchRunnerTest {
                 finetune: {epochs: 1, lr: 0.01}
                 methods: [global-magnitude, layer-magnitude-grad]
                 compressions: [4]
-                structured: {methods: [l1], targets: [params=2x]}
+                structured: {criteria: [l1], targets: [params=2x]}
                 latency: false
                 """);
         BenchSpec spec = BenchSpec.read(specFile);
@@ -51,8 +51,9 @@ class BenchRunnerTest {
                     org.assertj.core.data.Percentage.withPercentage(2));
             @SuppressWarnings("unchecked")
             Map<String, Object> details = (Map<String, Object>) magnitude.get("metrics");
-            assertThat(details).containsKeys("before", "afterPruning", "afterFineTuning", "layerSparsity",
-                    "pruneSeconds", "fineTuneSeconds", "sizeBytesDense");
+            assertThat(details).containsKeys("before", "afterPruning", "afterFineTuning", "reference", "pruned",
+                    "steps", "seconds", "sizeBytesDense");
+            assertThat(((Map<?, ?>) details.get("pruned")).containsKey("layerSparsity")).isTrue();
             assertThat(((Map<?, ?>) magnitude.get("provenance")).containsKey("parent")).isTrue();
             Map<String, Object> structured = runs.stream().filter(r -> r.get("kind").equals("structured"))
                     .findFirst().orElseThrow();
@@ -73,6 +74,7 @@ class BenchRunnerTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"iterative", "agp"})
     void scheduledPruningReachesTheRequestedCompressionAndNofMFallsBackToOneShot(String schedule) throws IOException {
+        // 512 images in batches of 128, 2 epochs: 8 training steps; AGP prunes at steps 1..6
         Path specFile = dir.resolve("spec.yaml");
         Files.writeString(specFile, """
                 models: [mlp]
@@ -94,10 +96,15 @@ class BenchRunnerTest {
             assertThat((double) magnitude.get("actual_compression")).isBetween(3.9, 4.1);
             @SuppressWarnings("unchecked")
             Map<String, Object> details = (Map<String, Object>) magnitude.get("metrics");
-            assertThat(details.get("scheduleUsed")).isEqualTo(schedule);
+            assertThat(details.get("schedule")).isEqualTo(schedule);
+            assertThat((java.util.List<?>) details.get("steps")).hasSize(schedule.equals("iterative") ? 2 : 6);
             Map<String, Object> nm = store.runs().stream().filter(r -> r.get("method").equals("nm-2:4"))
                     .findFirst().orElseThrow();
             assertThat((double) nm.get("actual_compression")).isBetween(1.8, 2.0);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> nmDetails = (Map<String, Object>) nm.get("metrics");
+            assertThat(nmDetails.get("schedule")).as("N:M reaches its pattern in one step").isEqualTo("oneshot");
+            assertThat((java.util.List<?>) nmDetails.get("steps")).hasSize(1);
         }
     }
 

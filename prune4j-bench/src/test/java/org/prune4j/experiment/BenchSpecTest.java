@@ -28,7 +28,7 @@ class BenchSpecTest {
             seeds: [0, 1]
             methods: [global-magnitude, nm-2:4]
             compressions: [2, 4]
-            structured: {methods: [l1], targets: [macs=2x]}
+            structured: {criteria: [l1], targets: [macs=2x]}
             """;
 
     Path write(String name, String text) throws IOException {
@@ -85,9 +85,14 @@ class BenchSpecTest {
         "wrong type            | compressions: [two]                    | 'compressions[0]': a compression ratio must be a number >= 1 (4 keeps a quarter of the parameters), got 'two' (a string)",
         "unknown data          | data: imagenet                         | 'data': unknown data set 'imagenet'; allowed: [fashion-mnist",
         "unknown model         | models: [lenet6]                       | 'models[0]': 'lenet6' is neither a zoo model",
-        "bad schedule          | schedule: cubic                        | 'schedule': unknown schedule 'cubic'; allowed: [oneshot, iterative, agp]",
+        "bad schedule          | schedule: cubic                        | 'schedule': unknown pruning schedule 'cubic'; allowed: [oneshot, iterative, agp]",
+        "bad lr schedule       | finetune: {lr_schedule: cosin}         | 'finetune.lr_schedule': unknown learning-rate schedule 'cosin'; allowed: [constant, step, cosine, onecycle]",
+        "old recipe key        | finetune: {schedule: cosine}           | 'finetune.schedule': renamed: a recipe's learning-rate schedule is 'lr_schedule'",
+        "old structured key    | 'structured: {methods: [l1], targets: [macs=2x]}' | 'structured.methods': renamed: structured pruning ranks channels by 'criteria'",
+        "unknown criterion     | 'structured: {criteria: [l3], targets: [macs=2x]}' | 'structured.criteria[0]': unknown criterion 'l3'; allowed: [random, l1, l2",
+        "bad normalizer        | 'structured: {criteria: [l1], targets: [macs=2x], normalizer: median}' | 'structured.normalizer': unknown normalizer 'median'",
         "bad recipe key        | finetune: {epoch: 2}                   | 'finetune.epoch': unknown key",
-        "bad structured target | 'structured: {methods: [l1], targets: [speed=2x]}' | 'structured.targets[0]': target 'speed=2x': unknown quantity",
+        "bad structured target | 'structured: {criteria: [l1], targets: [speed=2x]}' | 'structured.targets[0]': target 'speed=2x': unknown quantity",
         "seeds of wrong type   | seeds: [zero]                          | 'seeds[0]': expected a whole number >= 0, got 'zero'",
     })
     void invalidSpecsAreRejectedNamingTheFileTheKeyAndTheAllowedValues(String what, String line, String expected)

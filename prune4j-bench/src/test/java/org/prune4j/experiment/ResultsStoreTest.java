@@ -22,8 +22,9 @@ class ResultsStoreTest {
     Path dir;
 
     static RunSettings settings(double compression) {
-        return new RunSettings("unstructured", "mlp", null, "synthetic", null, null, Map.of("epochs", 1),
-                Map.of("epochs", 1), "global-magnitude", compression, null, null, "oneshot", 3, 2, false, 0);
+        return RunSettings.builder().setKind(RunKind.UNSTRUCTURED).setModel("mlp", null).setData("synthetic", null, null)
+                .setPretrain(Map.of("epochs", 1)).optFineTune(Map.of("epochs", 1)).setMethod("global-magnitude")
+                .optCompression(compression).optSchedule("oneshot", 3).optCalibrationBatches(2).build();
     }
 
     static RunMetrics metrics() {

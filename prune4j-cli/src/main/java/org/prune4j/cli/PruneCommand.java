@@ -1,14 +1,21 @@
 package org.prune4j.cli;
 
-import org.prune4j.criterion.ChannelCriteria;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.prune4j.benchmark.LatencyComparison;
 import org.prune4j.criterion.Normalizer;
 import org.prune4j.model.ModelFormat;
 import org.prune4j.model.Provenance;
 import org.prune4j.onnx.OnnxFormat;
-import org.prune4j.pruning.PruningJob;
+import org.prune4j.pruning.PruningResult;
+import org.prune4j.pruning.PruningRun;
+import org.prune4j.pruning.PruningSchedule;
+import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
 import org.prune4j.pruning.StructuredPruner;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.TrainingJob;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.EpochLogListener;
 
@@ -35,19 +42,24 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint file, run directory or ONNX file of the trained model.")
     String model;
 
-    @Option(names = "--method", required = true, description = "Criterion: random, l1, l2, bn-scale, taylor, taylor-activation.")
-    String method;
+    @Option(names = "--criterion", required = true,
+            description = "What ranks the channels: random, l1, l2, bn-scale, taylor, taylor-activation, or a registered one.")
+    String criterion;
 
-    @Option(names = "--target", required = true, description = "ratio=R (remove R of the channels), macs=Nx or params=Nx.")
+    @Option(names = "--target", required = true, description = "The budget: ratio=R (remove R of the channels), macs=Nx or params=Nx.")
     String target;
 
-    @Option(names = "--scope", defaultValue = "uniform", description = "uniform or global (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scope", defaultValue = "uniform", description = "The allocation: uniform or global (default: ${DEFAULT-VALUE}).")
     String scope;
 
     @Option(names = "--normalizer", defaultValue = "mean", description = "none, mean, max or sum (default: ${DEFAULT-VALUE}).")
     String normalizer;
 
-    @Option(names = "--steps", defaultValue = "1", description = "Prune in this many equal steps.")
+    @Option(names = "--schedule", description = "The pruning schedule: oneshot, iterative or agp "
+            + "(default: oneshot, or iterative when --steps is above 1).")
+    String schedule;
+
+    @Option(names = "--steps", defaultValue = "1", description = "Steps of the iterative schedule.")
     int steps;
 
     @Option(names = "--ignore", split = ",", description = "Layers whose channels stay, e.g. stem.conv.")
@@ -65,7 +77,7 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--calibration-batches", defaultValue = "8", description = "Batches for data-driven criteria.")
     int calibrationBatches;
 
-    @Option(names = "--finetune-epochs", defaultValue = "2")
+    @Option(names = "--finetune-epochs", defaultValue = "2", description = "Epochs after the last pruning step.")
     int fineTuneEpochs;
 
     @Option(names = "--finetune-epochs-between-steps", defaultValue = "0")
@@ -74,7 +86,8 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--finetune-lr", defaultValue = "0.01")
     double fineTuneLr;
 
-    @Option(names = "--finetune-schedule", defaultValue = "cosine")
+    @Option(names = "--finetune-lr-schedule", defaultValue = "cosine",
+            description = "Learning-rate schedule of fine-tuning: constant, step, cosine or onecycle.")
     String fineTuneSchedule;
 
     @Option(names = "--batch-size", defaultValue = "128")
@@ -99,56 +112,44 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.applyEngineSettings();
+        // Every setting is checked here, before data and model are loaded.
         Path base = ModelArgument.checkpointPath(model);
         ModelFormat inputFormat = OnnxFormat.forFile(base);
-        PruningTarget parsedTarget = PruningTarget.parse(target);
-        Scope parsedScope = Scope.parse(scope);
-        Normalizer parsedNormalizer = Normalizer.parse(normalizer);
-        ChannelCriteria.create(method, seed); // unknown names fail before any work
         TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(fineTuneLr)
                 .optSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
                 .optSeed(seed).build();
+        StructuredPruner pruner = StructuredPruner.builder().setCriterion(criterion)
+                .setTarget(PruningTarget.parse(target)).optScope(Scope.parse(scope))
+                .optNormalizer(Normalizer.parse(normalizer)).optIgnoredLayers(Set.copyOf(ignore))
+                .optLayerRatios(layerRatios).optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed).build();
+        String scheduleName = schedule != null ? schedule
+                : steps > 1 ? PruningSchedules.Iterative.NAME : PruningSchedules.OneShot.NAME;
+        PruningSchedule pruningSchedule = PruningSchedules.create(scheduleName,
+                new PruningSchedules.Options(steps, fineTuneBetween));
+        ModelFormat outputFormat = out == null ? null : OnnxFormat.forFile(out);
+        Path outputFile = out == null ? null : outputFormat == ModelFormat.CHECKPOINT ? out.resolve(TrainingJob.MODEL_FILE) : out;
+
         String dataName = data != null ? data : dataOf(base, inputFormat);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("method", method);
-        settings.put("scope", parsedScope.name().toLowerCase(java.util.Locale.ROOT));
-        settings.put("target", parsedTarget.toString());
-        settings.put("normalizer", parsedNormalizer.name().toLowerCase(java.util.Locale.ROOT));
-        settings.put("steps", steps);
-        settings.put("ignoredLayers", ignore);
-        settings.put("layerRatios", layerRatios);
-        settings.put("minChannels", minChannels);
-        settings.put("roundTo", roundTo);
-        settings.put("calibrationBatches", calibrationBatches);
-        settings.put("seed", seed);
-        // Validate the pruner's settings now, before data and model are loaded.
-        pruner(null, parsedTarget, parsedScope, parsedNormalizer).build();
-        PruningJob.Builder job = PruningJob.builder().setBaseModel(base).setData(dataName).optDataDir(dataDir)
-                .setPruner(loader -> pruner(loader, parsedTarget, parsedScope, parsedNormalizer), settings)
-                .setFineTune(recipe, fineTuneEpochs).optFineTuneEpochsBetweenSteps(fineTuneBetween)
-                .optInputFormat(inputFormat).optMeasureLatency(!noLatency)
-                .optListener(new EpochLogListener(System.err));
-        if (out != null) {
-            ModelFormat outputFormat = OnnxFormat.forFile(out);
-            job.optOutput(outputFormat == ModelFormat.CHECKPOINT ? out.resolve(PruningJob.MODEL_FILE) : out, outputFormat);
-        }
-        Map<String, Object> result = job.build().run();
+        PruningResult result = PruningRun.builder().setReference(() -> inputFormat.load(base))
+                .setData(DataSplits.load(dataName, dataDir, null, null)).setMethod(pruner).setSchedule(pruningSchedule)
+                .setFineTune(recipe, fineTuneEpochs).optCalibrationBatches(calibrationBatches)
+                .optMeasureLatency(!noLatency).optSeed(seed).optListener(new EpochLogListener(System.err))
+                .build().run(m -> {
+                    if (outputFile != null) {
+                        outputFormat.save(m, outputFile);
+                    }
+                });
         if (common.json) {
-            System.out.println(CommonOptions.toJson(result));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("baseModel", base.toString());
+            json.put("data", dataName);
+            json.putAll(new ObjectMapper().convertValue(result, Map.class));
+            json.put("output", outputFile == null ? null : outputFile.toString());
+            System.out.println(CommonOptions.toJson(json));
         } else {
-            print(result);
+            print(result, outputFile);
         }
         return 0;
-    }
-
-    private StructuredPruner.Builder pruner(org.prune4j.data.DataLoader loader, PruningTarget t, Scope s, Normalizer n) {
-        StructuredPruner.Builder b = StructuredPruner.builder().setCriterion(method).setTarget(t).optScope(s)
-                .optNormalizer(n).optSteps(steps).optIgnoredLayers(Set.copyOf(ignore)).optLayerRatios(layerRatios)
-                .optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed);
-        if (loader != null) {
-            b.optCalibration(loader, calibrationBatches);
-        }
-        return b;
     }
 
     /** The data set a model was trained on, from its provenance; ONNX files from elsewhere do not say. */
@@ -161,18 +162,20 @@ final class PruneCommand implements Callable<Integer> {
         return ModelArgument.trainedOn(provenance);
     }
 
-    private static void print(Map<String, Object> r) {
-        System.out.printf("parameters %,d -> %,d (%.2fx), MACs %,d -> %,d (%.2fx)%n", r.get("paramsBefore"),
-                r.get("paramsAfter"), r.get("paramReduction"), r.get("macsBefore"), r.get("macsAfter"), r.get("macReduction"));
-        System.out.printf("accuracy %.2f%% before, %.2f%% after pruning, %.2f%% after fine-tuning%n",
-                100 * (double) r.get("accuracyBefore"), 100 * (double) r.get("accuracyAfterPruning"),
-                100 * (double) r.get("accuracyAfterFineTuning"));
-        if (r.containsKey("speedUpBatch128")) {
-            System.out.printf("measured speed-up %.2fx at batch 128, %.2fx at batch 1 (MAC reduction %.2fx)%n",
-                    r.get("speedUpBatch128"), r.get("speedUpBatch1"), r.get("macReduction"));
+    private static void print(PruningResult r, Path output) {
+        System.out.printf("parameters %,d -> %,d (%.2fx), MACs %,d -> %,d (%.2fx)%n", r.reference().parameters(),
+                r.pruned().parameters(), r.paramReduction(), r.reference().macs(), r.pruned().macs(), r.macReduction());
+        System.out.printf("accuracy %.2f%% before, %s after pruning, %.2f%% after fine-tuning%n",
+                100 * r.accuracyBefore(), r.accuracyAfterPruning() == null ? "-"
+                        : String.format("%.2f%%", 100 * r.accuracyAfterPruning()), 100 * r.accuracyAfterFineTuning());
+        LatencyComparison.AtBatch b128 = r.measuredSpeedUp(128);
+        LatencyComparison.AtBatch b1 = r.measuredSpeedUp(1);
+        if (b128 != null) {
+            System.out.printf("measured speed-up %s at batch 128, %s at batch 1 (MAC reduction %.2fx)%n",
+                    b128.describe(), b1.describe(), r.macReduction());
         }
-        if (r.containsKey("output")) {
-            System.out.println("saved " + r.get("output"));
+        if (output != null) {
+            System.out.println("saved " + output);
         }
     }
 }

@@ -68,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "5e-4")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "onecycle", description = "constant, step, cosine or onecycle.")
+    @Option(names = "--lr-schedule", defaultValue = "onecycle",
+            description = "Learning-rate schedule: constant, step, cosine or onecycle.")
     String schedule;
 
     @Option(names = "--warmup-epochs", defaultValue = "0")

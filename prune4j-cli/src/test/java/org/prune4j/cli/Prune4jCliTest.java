@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 class Prune4jCliTest {
@@ -58,8 +59,8 @@ class Prune4jCliTest {
     @Test
     void aMisspelledFineTuningScheduleIsRefusedBeforeTheModelIsRead() throws Exception {
         Path notAModel = Files.writeString(dir.resolve("junk.p4j"), "not a checkpoint");
-        int code = Prune4jCli.run("prune", "--model", notAModel.toString(), "--method", "l1", "--target", "macs=2x",
-                "--data", "synthetic", "--finetune-schedule", "cosin");
+        int code = Prune4jCli.run("prune", "--model", notAModel.toString(), "--criterion", "l1", "--target", "macs=2x",
+                "--data", "synthetic", "--finetune-lr-schedule", "cosin");
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("unknown learning-rate schedule 'cosin'").doesNotContain("checkpoint");
     }
@@ -97,7 +98,7 @@ class Prune4jCliTest {
                 "--lr", "0.05", "--out", run.toString(), "--json")).as(err.toString()).isZero();
         out.reset();
         Path pruned = dir.resolve("pruned");
-        int code = Prune4jCli.run("prune", "--model", run.toString(), "--method", "taylor", "--scope", "global",
+        int code = Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "taylor", "--scope", "global",
                 "--target", "macs=2x", "--steps", "2", "--finetune-epochs", "1", "--calibration-batches", "2",
                 "--out", pruned.toString(), "--json");
         assertThat(code).as(err.toString()).isZero();
@@ -105,22 +106,30 @@ class Prune4jCliTest {
         Map<String, Object> r = new ObjectMapper().readValue(lastLine(), Map.class);
         assertThat((Double) r.get("macReduction")).isGreaterThanOrEqualTo(2.0);
         assertThat(r).containsKeys("accuracyBefore", "accuracyAfterPruning", "accuracyAfterFineTuning",
-                "latencyBefore", "latencyAfter", "speedUpBatch128", "channels", "provenance");
-        assertThat(((Number) r.get("paramsAfter")).longValue()).isLessThan(((Number) r.get("paramsBefore")).longValue());
+                "latency", "steps", "channels", "provenance", "output");
+        assertThat(r.get("schedule")).isEqualTo("iterative");
+        assertThat((List<?>) r.get("steps")).hasSize(2);
+        Map<?, ?> b128 = (Map<?, ?>) ((Map<?, ?>) r.get("latency")).get("batch128");
+        assertThat(((Number) b128.get("speedUpLow")).doubleValue())
+                .isLessThanOrEqualTo(((Number) b128.get("speedUp")).doubleValue());
+        assertThat(((Number) ((Map<?, ?>) r.get("pruned")).get("parameters")).longValue())
+                .isLessThan(((Number) ((Map<?, ?>) r.get("reference")).get("parameters")).longValue());
         assertThat(Files.exists(pruned.resolve("model.p4j"))).isTrue();
-        // the pruned model has its own provenance, with the trained model's as parent
-        assertThat(r.get("provenance").toString()).contains("kind=prune").contains("parent={kind=train");
+        // the pruned model's provenance: fine-tuning, on top of the pruning, on top of the trained model's
+        String provenance = r.get("provenance").toString();
+        assertThat(provenance).startsWith("{kind=train").contains("parent={kind=prune").contains("criterion=taylor")
+                .contains("kind=init");
 
         err.reset();
-        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--method", "l1", "--target", "macs=1000x",
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "l1", "--target", "macs=1000x",
                 "--out", dir.resolve("nope").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("macs=1000x").contains("the most this model allows");
         assertThat(Files.exists(dir.resolve("nope"))).isFalse();
         err.reset();
-        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--method", "hessian", "--target", "ratio=0.5")).isEqualTo(2);
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "hessian", "--target", "ratio=0.5")).isEqualTo(2);
         assertThat(err.toString()).contains("hessian").contains("taylor");
         err.reset();
-        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--method", "l1", "--target", "ratio=1.5")).isEqualTo(2);
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "l1", "--target", "ratio=1.5")).isEqualTo(2);
         assertThat(err.toString()).contains("1.5").contains("(0, 1)");
     }
 
@@ -139,7 +148,7 @@ class Prune4jCliTest {
         assertThat(Prune4jCli.run("train", "--model", "lenet5", "--epochs", "many")).isEqualTo(2);
         assertThat(err.toString()).contains("many");
         err.reset();
-        assertThat(Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--schedule", "zigzag")).isEqualTo(2);
+        assertThat(Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--lr-schedule", "zigzag")).isEqualTo(2);
         assertThat(err.toString()).contains("zigzag");
         err.reset();
         assertThat(Prune4jCli.run("eval", "--model", dir.resolve("nothing").toString())).isEqualTo(2);

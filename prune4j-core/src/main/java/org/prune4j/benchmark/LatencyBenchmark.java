@@ -8,7 +8,6 @@ import org.prune4j.model.BatchNormFolding;
 import org.prune4j.model.Model;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -44,13 +43,14 @@ public final class LatencyBenchmark {
      * Latency of two models as they would be deployed: batch norm folded into the convolutions and
      * each model in the memory layout that is faster for it at that batch size (channels-last
      * convolutions are fast for some channel counts and slow for others, so it is measured, not
-     * guessed). The two are then timed in alternation (five rounds each way, median of all), on
-     * fresh copies, so both see the same process state even after training has changed the heap
-     * and the allocator caches. The given models are left unchanged.
+     * guessed). The two are then timed in alternation, {@value #ROUNDS} rounds, on fresh copies,
+     * so both see the same process state even after training has changed the heap and the
+     * allocator caches; the per-round ratios give the speed-up's spread. The given models are
+     * left unchanged.
      */
-    public static Map<String, Map<String, Object>> compare(Model first, Model second) {
-        Model[] models = {first, second};
-        List<Map<String, Object>> results = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
+    public static LatencyComparison compare(Model reference, Model candidate) {
+        Model[] models = {reference, candidate};
+        Map<Integer, LatencyComparison.AtBatch> perBatch = new LinkedHashMap<>();
         for (int batch : new int[] {1, 128}) {
             int warmup = batch == 1 ? 5 : 1;
             int repeats = batch == 1 ? 21 : 3;
@@ -58,17 +58,15 @@ public final class LatencyBenchmark {
             try {
                 for (int i = 0; i < 2; i++) {
                     forms[i] = fastestInferenceForm(models[i], batch, warmup, repeats);
-                    results.get(i).put("layoutBatch" + batch, forms[i].channelsLast() ? "channels-last" : "contiguous");
                 }
-                double[][] times = new double[2][5];
-                for (int round = 0; round < 5; round++) {
+                double[][] times = new double[2][ROUNDS];
+                for (int round = 0; round < ROUNDS; round++) {
                     for (int i = 0; i < 2; i++) {
                         times[i][round] = medianMillis(forms[i], batch, warmup, repeats);
                     }
                 }
-                for (int i = 0; i < 2; i++) {
-                    results.get(i).put("batch" + batch + "Ms", ThroughputBenchmark.median(times[i]));
-                }
+                perBatch.put(batch, LatencyComparison.AtBatch.of(batch, layout(forms[0]), layout(forms[1]), times[0],
+                        times[1]));
             } finally {
                 for (Model m : forms) {
                     if (m != null) {
@@ -77,10 +75,14 @@ public final class LatencyBenchmark {
                 }
             }
         }
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        out.put("first", results.get(0));
-        out.put("second", results.get(1));
-        return out;
+        return new LatencyComparison(perBatch.get(1), perBatch.get(128));
+    }
+
+    /** Interleaved rounds of {@link #compare}. */
+    public static final int ROUNDS = 5;
+
+    private static String layout(Model m) {
+        return m.channelsLast() ? "channels-last" : "contiguous";
     }
 
     /** The BN-folded copy of the model in whichever memory layout runs this batch size faster. */

@@ -56,6 +56,7 @@ public final class Provenance {
     }
 
     /** A plain map (nested for parents) for JSON. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", kind);

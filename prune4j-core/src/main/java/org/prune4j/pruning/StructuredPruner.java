@@ -13,6 +13,7 @@ import org.prune4j.criterion.Normalizer;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.model.ParameterState;
+import org.prune4j.model.Provenance;
 import org.prune4j.criterion.Calibration;
 
 import java.util.ArrayList;
@@ -23,29 +24,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Scores, selects and removes channels until a {@link PruningTarget} is met, in one step or in
- * several (each step takes an equal share of the reduction; a callback may fine-tune between
- * steps). Pruning removes channels for real: the model gets smaller.
+ * Structured pruning: scores the channels of every group with a criterion, selects the least
+ * important ones under a {@link PruningTarget} (uniformly per group or ranked globally), and
+ * removes them for real: the model gets smaller. As a {@link PruningMethod} it prunes in as many
+ * steps as a {@link PruningSchedule} asks; {@link #prune} is the one-shot shortcut.
+ *
+ * <pre>{@code
+ * StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build()
+ *         .prune(model, null);
+ * }</pre>
  */
-public final class StructuredPruner {
+public final class StructuredPruner implements PruningMethod {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StructuredPruner.class);
 
-    /** Called after every step but the last, e.g. to fine-tune. */
-    @FunctionalInterface
-    public interface StepListener {
-        void afterStep(Model model, int step);
-    }
-
-    /** What one step did. */
-    public record StepRecord(int step, long macsBefore, long macsAfter, long paramsBefore, long paramsAfter,
-            int channelsRemoved) {}
-
     private final ChannelCriterion.Factory criterion;
+    private final String criterionName;
     private final PruningTarget target;
     private final Scope scope;
     private final Normalizer normalizer;
-    private final int steps;
     private final Set<String> ignoredLayers;
     private final Map<String, Double> layerRatios;
     private final int minChannels;
@@ -53,14 +50,13 @@ public final class StructuredPruner {
     private final DataLoader calibration;
     private final int calibrationBatches;
     private final long seed;
-    private final StepListener betweenSteps;
 
     private StructuredPruner(Builder b) {
         this.criterion = b.criterion;
+        this.criterionName = b.criterion.create(b.seed).name();
         this.target = b.target;
         this.scope = b.scope;
         this.normalizer = b.normalizer;
-        this.steps = b.steps;
         this.ignoredLayers = Set.copyOf(b.ignoredLayers);
         this.layerRatios = Map.copyOf(b.layerRatios);
         this.minChannels = b.minChannels;
@@ -68,61 +64,149 @@ public final class StructuredPruner {
         this.calibration = b.calibration;
         this.calibrationBatches = b.calibrationBatches;
         this.seed = b.seed;
-        this.betweenSteps = b.betweenSteps;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Prunes {@code model} in place; {@code state} (an optimizer's, may be null) is sliced too. */
-    public List<StepRecord> prune(Model model, ParameterState state) {
+    @Override
+    public PruningKind kind() {
+        return PruningKind.STRUCTURED;
+    }
+
+    @Override
+    public String name() {
+        return criterionName;
+    }
+
+    public PruningTarget target() {
+        return target;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("criterion", criterionName);
+        m.put("target", target.toString());
+        m.put("scope", scope.label());
+        m.put("normalizer", normalizer.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("ignoredLayers", ignoredLayers.stream().sorted().toList());
+        m.put("layerRatios", new java.util.TreeMap<>(layerRatios));
+        m.put("minChannels", minChannels);
+        m.put("roundTo", roundTo);
+        m.put("calibrationBatches", calibrationBatches);
+        m.put("seed", seed);
+        return m;
+    }
+
+    /** Prunes {@code model} to the target in one step; {@code state} (an optimizer's, may be null) is sliced too. */
+    public PruningStep prune(Model model, ParameterState state) {
+        try (Pruning p = begin(model, null)) {
+            return p.pruneTo(Progress.done(), state);
+        }
+    }
+
+    @Override
+    public Pruning begin(Model model, Calibration calibration) {
         ignoredLayers.forEach(model.graph()::node); // unknown names fail here, naming the nodes
         layerRatios.keySet().forEach(model.graph()::node);
-        ModelSummary original = ModelSummary.of(model.graph());
-        List<StepRecord> records = new ArrayList<>();
-        for (int step = 1; step <= steps; step++) {
+        Calibration data = calibration != null ? calibration
+                : this.calibration == null ? null : new Calibration(this.calibration, calibrationBatches);
+        return new Run(model, data);
+    }
+
+    /** A structured pruning in progress: remembers the original size and how far it has come. */
+    private final class Run implements Pruning {
+        private final Model model;
+        private final Calibration data;
+        private final ModelSummary original;
+        private double done;
+        private int step;
+        private Provenance recorded;
+
+        Run(Model model, Calibration data) {
+            this.model = model;
+            this.data = data;
+            this.original = ModelSummary.of(model.graph());
+        }
+
+        @Override
+        public PruningStep pruneTo(Progress progress, ParameterState state) {
             ModelSummary before = ModelSummary.of(model.graph());
+            if (progress.t() <= done) {
+                return new PruningStep(step, done, before.macs(), before.macs(), before.parameters(),
+                        before.parameters(), 0);
+            }
+            step++;
             DependencyGraph deps = DependencyGraph.of(model.graph());
             if (step == 1) {
                 deps.untouched().forEach(LOG::warn); // never a wrong model: what cannot follow stays
             }
             List<Group> groups = eligible(deps);
-            ChannelCriterion criterion = this.criterion.create(seed + step);
-            if (criterion.usesData()) {
-                calibrate(model, criterion, groups);
+            ChannelCriterion c = criterion.create(seed + step);
+            if (c.usesData()) {
+                calibrate(model, data, c, groups);
             }
             Map<Group, float[]> scores = new LinkedHashMap<>();
             for (Group g : groups) {
-                scores.put(g, normalizer.apply(criterion.score(model, g)));
+                float[] raw = c.score(model, g);
+                for (int i = 0; i < raw.length; i++) {
+                    if (Float.isNaN(raw[i])) {
+                        // a diverged gradient or an overflow: no evidence which channel matters
+                        throw new IllegalStateException("criterion '" + c.name() + "' gave NaN for channel " + i
+                                + " of group " + g.root() + " (diverged gradients or overflow); pruning stopped");
+                    }
+                }
+                scores.put(g, normalizer.apply(raw));
             }
-            double stepShare = 1.0 / steps;
             Map<Group, Double> fixed = new HashMap<>();
             for (Group g : groups) {
                 for (Map.Entry<String, Double> r : layerRatios.entrySet()) {
                     if (g.spaces().contains(r.getKey())) {
-                        fixed.put(g, 1 - Math.pow(1 - r.getValue(), stepShare));
+                        fixed.put(g, stepRatio(r.getValue(), progress));
                     }
                 }
             }
             ChannelSelector selector = new ChannelSelector(model.graph(), scores, fixed, minChannels, roundTo);
             Map<Group, int[]> removal;
             if (target.kind() == PruningTarget.Kind.RATIO) {
-                removal = selector.byRatio(scope, 1 - Math.pow(1 - target.value(), stepShare));
+                removal = selector.byRatio(scope, stepRatio(target.value(), progress));
             } else {
                 double originalValue = target.kind() == PruningTarget.Kind.MACS ? original.macs() : original.parameters();
-                double ceiling = originalValue / Math.pow(target.value(), step * stepShare);
+                double ceiling = progress.cubic()
+                        ? originalValue * (1 - progress.removedShare(1 - 1 / target.value()))
+                        : originalValue / Math.pow(target.value(), progress.t());
                 removal = selector.byCeiling(scope, target.kind(), ceiling, target.toString());
             }
             int count = removal.values().stream().mapToInt(a -> a.length).sum();
             ChannelRemoval.remove(model, removal, state);
+            done = progress.t();
+            record();
             ModelSummary after = ModelSummary.of(model.graph());
-            records.add(new StepRecord(step, before.macs(), after.macs(), before.parameters(), after.parameters(), count));
-            if (step < steps && betweenSteps != null) {
-                betweenSteps.afterStep(model, step);
-            }
+            return new PruningStep(step, done, before.macs(), after.macs(), before.parameters(), after.parameters(),
+                    count);
         }
-        return records;
+
+        /** The share of the current channels to remove to go from {@code done} to {@code progress}. */
+        private double stepRatio(double finalRatio, Progress progress) {
+            if (!progress.cubic()) {
+                return 1 - Math.pow(1 - finalRatio, progress.t() - done);
+            }
+            double keptNow = 1 - Progress.cubic(done).removedShare(finalRatio);
+            return 1 - (1 - progress.removedShare(finalRatio)) / keptNow;
+        }
+
+        /** One provenance record per pruning, updated in place while nothing else was recorded after it. */
+        private void record() {
+            Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
+                    : model.provenance();
+            Map<String, Object> s = new LinkedHashMap<>(settings());
+            s.put("progress", done);
+            s.put("steps", step);
+            recorded = Provenance.of("prune", s, parent);
+            model.setProvenance(recorded);
+        }
     }
 
     private List<Group> eligible(DependencyGraph deps) {
@@ -139,13 +223,13 @@ public final class StructuredPruner {
     }
 
     /** Forward and backward on the calibration batches; the criterion observes each. */
-    private void calibrate(Model model, ChannelCriterion criterion, List<Group> groups) {
-        if (calibration == null) {
+    private static void calibrate(Model model, Calibration data, ChannelCriterion criterion, List<Group> groups) {
+        if (data == null) {
             throw new IllegalArgumentException("criterion '" + criterion.name() + "' needs calibration data: "
                     + "call optCalibration(loader, batches)");
         }
         List<String> gated = criterion.gatedNodes(model, groups);
-        new Calibration(calibration, calibrationBatches).forEachBackward(model, (step, batchSize) -> {
+        data.forEachBackward(model, (step, batchSize) -> {
             Map<String, NDArray> gates = new HashMap<>();
             for (String node : gated) {
                 long[] s = model.graph().shapeOf(node).getShape();
@@ -164,7 +248,6 @@ public final class StructuredPruner {
         private PruningTarget target;
         private Scope scope = Scope.UNIFORM;
         private Normalizer normalizer = Normalizer.MEAN;
-        private int steps = 1;
         private Set<String> ignoredLayers = Set.of();
         private Map<String, Double> layerRatios = Map.of();
         private int minChannels = 1;
@@ -172,7 +255,6 @@ public final class StructuredPruner {
         private DataLoader calibration;
         private int calibrationBatches = 8;
         private long seed;
-        private StepListener betweenSteps;
 
         private Builder() {}
 
@@ -203,11 +285,6 @@ public final class StructuredPruner {
             return this;
         }
 
-        public Builder optSteps(int steps) {
-            this.steps = steps;
-            return this;
-        }
-
         /** Layers whose channels stay (every group touching them is left alone). */
         public Builder optIgnoredLayers(Set<String> layers) {
             this.ignoredLayers = layers;
@@ -231,7 +308,10 @@ public final class StructuredPruner {
             return this;
         }
 
-        /** Batches for data-driven criteria (Taylor): the first {@code batches} of epoch 0. */
+        /**
+         * Batches for data-driven criteria (Taylor): the first {@code batches} of epoch 0, when the
+         * pruner is used on its own (a {@link PruningRun} passes its own calibration).
+         */
         public Builder optCalibration(DataLoader loader, int batches) {
             this.calibration = loader;
             this.calibrationBatches = batches;
@@ -243,17 +323,9 @@ public final class StructuredPruner {
             return this;
         }
 
-        public Builder optBetweenSteps(StepListener listener) {
-            this.betweenSteps = listener;
-            return this;
-        }
-
         public StructuredPruner build() {
             if (criterion == null || target == null) {
                 throw new IllegalArgumentException("StructuredPruner needs setCriterion and setTarget");
-            }
-            if (steps < 1) {
-                throw new IllegalArgumentException("steps must be at least 1, got " + steps);
             }
             if (minChannels < 1) {
                 throw new IllegalArgumentException("minimum channels must be at least 1, got " + minChannels);

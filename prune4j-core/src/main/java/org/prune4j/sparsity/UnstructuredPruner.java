@@ -3,8 +3,16 @@ package org.prune4j.sparsity;
 import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.criterion.Calibration;
+import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
+import org.prune4j.model.ParameterState;
+import org.prune4j.model.Provenance;
+import org.prune4j.pruning.Progress;
+import org.prune4j.pruning.PruningKind;
+import org.prune4j.pruning.PruningMethod;
+import org.prune4j.pruning.PruningStep;
+import org.prune4j.train.listener.TrainingListener;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +21,9 @@ import java.util.Map;
 /**
  * Unstructured pruning to a compression ratio (ShrinkBench's: total / non-zero parameters, so 4
  * keeps a quarter): scores the prunable weights with the method's criterion, turns the scores
- * into masks with its keep rule, and zeroes the removed weights. Pruning again with the same
- * masks continues from them (iterative schedules): removed weights stay removed.
+ * into masks with its keep rule (the allocation), and zeroes the removed weights. Pruning again
+ * with the same masks continues from them: removed weights stay removed. As a
+ * {@link PruningMethod} it prunes in as many steps as a {@link org.prune4j.pruning.PruningSchedule} asks.
  *
  * <pre>{@code
  * UnstructuredPruner pruner = UnstructuredPruner.builder()
@@ -22,7 +31,7 @@ import java.util.Map;
  * try (WeightMasks masks = pruner.prune(model)) { ... train with new MaskedTraining(masks) ... }
  * }</pre>
  */
-public final class UnstructuredPruner {
+public final class UnstructuredPruner implements PruningMethod {
 
     private final UnstructuredMethod method;
     private final double compression;
@@ -44,6 +53,95 @@ public final class UnstructuredPruner {
 
     public UnstructuredMethod method() {
         return method;
+    }
+
+    @Override
+    public PruningKind kind() {
+        return PruningKind.UNSTRUCTURED;
+    }
+
+    @Override
+    public String name() {
+        return method.name();
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method.name());
+        m.put("compression", method.keepRule().fixedFraction() ? null : compression);
+        m.put("includeClassifier", includeClassifier);
+        m.put("seed", seed);
+        return m;
+    }
+
+    @Override
+    public boolean atInitialization() {
+        return method.atInitialization();
+    }
+
+    @Override
+    public boolean oneStepOnly() {
+        return method.keepRule().fixedFraction();
+    }
+
+    @Override
+    public Pruning begin(Model model, Calibration calibration) {
+        WeightMasks masks = new WeightMasks(model);
+        Calibration data = calibration != null ? calibration : this.calibration;
+        return new Pruning() {
+            private int step;
+            private Provenance recorded;
+
+            @Override
+            public PruningStep pruneTo(Progress progress, ParameterState state) {
+                SparsityStats before = SparsityStats.of(model);
+                step++;
+                double keep = keepAt(model, progress);
+                if (keep >= 1 && !method.keepRule().fixedFraction()) {
+                    masks.apply(model); // nothing to remove yet (compression 1, or the start of a gradual schedule)
+                } else {
+                    prune(model, masks, keep, data);
+                }
+                Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
+                        : model.provenance();
+                Map<String, Object> s = new LinkedHashMap<>(settings());
+                s.put("progress", progress.t());
+                s.put("steps", step);
+                recorded = Provenance.of("prune", s, parent);
+                model.setProvenance(recorded);
+                SparsityStats after = SparsityStats.of(model);
+                return new PruningStep(step, progress.t(), before.nonZeroMacs(), after.nonZeroMacs(),
+                        before.nonZeroParameters(), after.nonZeroParameters(),
+                        before.nonZeroParameters() - after.nonZeroParameters());
+            }
+
+            @Override
+            public List<TrainingListener> duringTraining() {
+                return List.of(new MaskedTraining(masks));
+            }
+
+            @Override
+            public void close() {
+                masks.close();
+            }
+        };
+    }
+
+    /**
+     * The fraction of the prunable weights to keep at {@code progress}: compression^t for
+     * geometric steps, the cubic removed share of AGP otherwise; 1 for fixed patterns (N:M).
+     */
+    private double keepAt(Model model, Progress progress) {
+        if (method.keepRule().fixedFraction()) {
+            return 1;
+        }
+        List<Parameter> weights = PrunableWeights.of(model, includeClassifier);
+        if (!progress.cubic()) {
+            return keepFraction(model, weights, Math.pow(compression, progress.t()));
+        }
+        double finalSparsity = 1 - keepFraction(model, weights, compression);
+        return 1 - finalSparsity * (1 - Math.pow(1 - progress.t(), 3));
     }
 
     /** New masks for the model, which is pruned in place. */
@@ -71,6 +169,10 @@ public final class UnstructuredPruner {
      * exponentially, rescoring after each round.
      */
     public void pruneToKeepFraction(Model model, WeightMasks masks, double keepFraction) {
+        prune(model, masks, keepFraction, calibration);
+    }
+
+    private void prune(Model model, WeightMasks masks, double keepFraction, Calibration calibration) {
         if (!(keepFraction > 0 && keepFraction <= 1)) {
             throw new IllegalArgumentException("keep fraction must be in (0, 1], got " + keepFraction);
         }

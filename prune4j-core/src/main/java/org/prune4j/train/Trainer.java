@@ -10,12 +10,14 @@ import org.prune4j.data.DataLoader;
 import org.prune4j.engine.Engines;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
+import org.prune4j.model.Provenance;
 import org.prune4j.train.listener.TrainingListener;
 import org.prune4j.train.optim.Optimizer;
 import org.prune4j.train.schedule.LearningRateSchedule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The training loop: for every batch, forward and cross-entropy in train mode, backward, the
@@ -44,10 +46,14 @@ public final class Trainer {
 
     /**
      * Trains {@code model} as {@code recipe} says: its optimizer (closed afterwards), its schedule over
-     * {@code train}'s batches and its number of epochs, with the given listeners.
+     * {@code train}'s batches and its number of epochs, with the given listeners; the training is
+     * recorded in the model's provenance (kind {@code train}: the recipe and the number of samples).
      */
     public static List<EpochStats> fit(Model model, TrainingRecipe recipe, DataLoader train,
             List<TrainingListener> listeners) {
+        // what the model went through, recorded before the first epoch so per-epoch checkpoints carry it
+        model.setProvenance(Provenance.of("train", Map.of("recipe", recipe.toMap(),
+                "trainSamples", train.dataset().size()), model.provenance()));
         try (Optimizer optimizer = recipe.newOptimizer()) {
             Builder b = builder().setModel(model).setOptimizer(optimizer)
                     .setSchedule(recipe.newSchedule(train.batchesPerEpoch()));
@@ -65,7 +71,6 @@ public final class Trainer {
             throw new IllegalArgumentException("epochs must be positive, got " + epochs);
         }
         TrainingContext ctx = new TrainingContext(model, optimizer, epochs, train.batchesPerEpoch());
-        List<Parameter> trainable = model.trainableParameters();
         listeners.forEach(l -> l.onTrainingBegin(ctx));
         List<EpochStats> history = new ArrayList<>();
         for (int epoch = 0; epoch < epochs; epoch++) {
@@ -77,7 +82,8 @@ public final class Trainer {
             long images = 0;
             for (Batch batch : train.epoch(epoch)) {
                 ctx.learningRate = schedule.rateAt(ctx.step);
-                double[] lossAndCorrect = trainStep(batch, trainable, ctx);
+                // read every step: a listener may have pruned channels (new parameter objects)
+                double[] lossAndCorrect = trainStep(batch, model.trainableParameters(), ctx);
                 lossSum += lossAndCorrect[0] * batch.size();
                 correct += (long) lossAndCorrect[1];
                 images += batch.size();

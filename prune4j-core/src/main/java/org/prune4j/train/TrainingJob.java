@@ -62,14 +62,13 @@ public final class TrainingJob {
         }
         ImageDataset test = DataSets.load(dataName, dataDir, DataSets.Split.TEST);
         Engines.seed(recipe.seed());
+        // what the model is; Trainer.fit adds how it was trained (the recipe)
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", modelName);
         settings.put("data", dataName);
-        settings.put("trainSamples", train.size());
-        settings.put("recipe", recipe.toMap());
         settings.put("seed", recipe.seed());
         settings.putAll(extraSettings);
-        Provenance provenance = Provenance.of("train", settings, null);
+        Provenance provenance = Provenance.of("init", settings, null);
         try (Model model = Model.builder().setGraph(graph).optSeed(recipe.seed()).optProvenance(provenance).build()) {
             DataLoader trainLoader = DataPipeline.trainLoader(dataName, train, recipe);
             DataLoader testLoader = DataPipeline.evalLoader(dataName, test);
@@ -96,7 +95,7 @@ public final class TrainingJob {
                 // CheckpointListener saved these weights after the last epoch.
                 out.put("checkpoint", outDir.resolve(MODEL_FILE).toString());
             }
-            out.put("provenance", provenance.toMap());
+            out.put("provenance", model.provenance().toMap());
             return out;
         }
     }

@@ -53,16 +53,44 @@ class StructuredPrunerTest {
     }
 
     @Test
-    void iterativeStepsShareTheReductionAndCallBackBetweenSteps() {
-        List<Integer> called = new ArrayList<>();
+    void geometricStepsShareTheReductionAndTheLastReachesTheTarget() {
         try (Model model = Model.builder().setGraph(RESNET).build()) {
             long before = ModelSummary.of(model.graph()).macs();
-            var records = StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x"))
-                    .optSteps(3).optBetweenSteps((m, step) -> called.add(step)).build().prune(model, null);
-            assertThat(records).hasSize(3);
-            assertThat(records.get(0).macsAfter()).isGreaterThan(before / 2);
-            assertThat(records.get(2).macsAfter()).isLessThanOrEqualTo(before / 2);
-            assertThat(called).containsExactly(1, 2);
+            StructuredPruner pruner = StructuredPruner.builder().setCriterion("l1")
+                    .setTarget(PruningTarget.parse("macs=2x")).build();
+            List<PruningStep> steps = new ArrayList<>();
+            try (PruningMethod.Pruning p = pruner.begin(model, null)) {
+                for (int i = 1; i <= 3; i++) {
+                    steps.add(p.pruneTo(Progress.geometric(i / 3.0), null));
+                }
+            }
+            assertThat(steps).extracting(PruningStep::step).containsExactly(1, 2, 3);
+            // each step ends at or below before / 2^(i/3)
+            for (int i = 0; i < 3; i++) {
+                assertThat((double) steps.get(i).macsAfter()).as("step %d", i + 1)
+                        .isLessThanOrEqualTo(before / Math.pow(2, (i + 1) / 3.0))
+                        .isGreaterThan(before / Math.pow(2, (i + 1) / 3.0) * 0.8);
+            }
+            assertThat(model.provenance().kind()).isEqualTo("prune");
+            assertThat(model.provenance().settings()).containsEntry("steps", 3).containsEntry("progress", 1.0)
+                    .containsEntry("criterion", "l1").containsEntry("target", "macs=2x");
+        }
+    }
+
+    @Test
+    void aCubicStepRemovesTheGradualSchedulesShareOfTheChannels() {
+        try (Model model = Model.builder().setGraph(RESNET).build()) {
+            long before = ModelSummary.of(model.graph()).macs();
+            StructuredPruner pruner = StructuredPruner.builder().setCriterion("l1")
+                    .setTarget(PruningTarget.parse("macs=2x")).build();
+            try (PruningMethod.Pruning p = pruner.begin(model, null)) {
+                // half way through AGP, 1 - (1 - 0.5)^3 = 87.5% of the removal is done
+                PruningStep half = p.pruneTo(Progress.cubic(0.5), null);
+                double ceiling = before * (1 - 0.5 * 0.875);
+                assertThat((double) half.macsAfter()).isLessThanOrEqualTo(ceiling).isGreaterThan(ceiling * 0.9);
+                PruningStep end = p.pruneTo(Progress.cubic(1), null);
+                assertThat(end.macsAfter()).isLessThanOrEqualTo(before / 2);
+            }
         }
     }
 

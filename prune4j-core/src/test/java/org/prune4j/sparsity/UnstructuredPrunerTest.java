@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.prune4j.metrics.SparsityStats;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.SyntheticImages;

@@ -1,10 +1,8 @@
-package org.prune4j.sparsity;
+package org.prune4j.metrics;
 
 import ai.djl.ndarray.NDArray;
 
 import org.prune4j.graph.Graph;
-import org.prune4j.metrics.LayerStats;
-import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 

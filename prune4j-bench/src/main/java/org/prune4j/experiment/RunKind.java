@@ -1,0 +1,13 @@
+package org.prune4j.experiment;
+
+import java.util.Locale;
+
+/** What a run of the grid does: train or load the dense base model, or prune it one of two ways. */
+public enum RunKind {
+    DENSE, UNSTRUCTURED, STRUCTURED;
+
+    /** {@code dense}, {@code unstructured} or {@code structured}: the results store's and the run id's spelling. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

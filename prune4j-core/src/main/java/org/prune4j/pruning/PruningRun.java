@@ -1,0 +1,292 @@
+package org.prune4j.pruning;
+
+import org.prune4j.benchmark.LatencyBenchmark;
+import org.prune4j.benchmark.LatencyComparison;
+import org.prune4j.criterion.Calibration;
+import org.prune4j.engine.Engines;
+import org.prune4j.graph.Node;
+import org.prune4j.graph.ops.Conv2dOp;
+import org.prune4j.graph.ops.LinearOp;
+import org.prune4j.metrics.SparsityStats;
+import org.prune4j.model.Model;
+import org.prune4j.model.ParameterState;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.EvalResult;
+import org.prune4j.train.Evaluator;
+import org.prune4j.train.Trainer;
+import org.prune4j.train.TrainingRecipe;
+import org.prune4j.train.listener.TrainingListener;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Prunes a model and proves the result, the one step behind {@code prune} and every bench run:
+ * evaluates the reference model, prunes with a {@link PruningMethod} on a {@link PruningSchedule}
+ * (fine-tuning as the schedule says, removed weights held removed), evaluates right after the
+ * last pruning step and after fine-tuning, counts parameters and MACs, and measures deployed
+ * latency against the reference. Returns a {@link PruningResult}; the pruned model is handed to
+ * the caller to keep before it is closed.
+ *
+ * <pre>{@code
+ * PruningResult r = PruningRun.builder().setReference(() -> Checkpoint.load(file)).setData(data)
+ *         .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+ *         .setSchedule(new PruningSchedules.OneShot()).setFineTune(TrainingRecipe.fineTuneDefaults())
+ *         .build().run(model -> Checkpoint.save(model, out));
+ * }</pre>
+ */
+public final class PruningRun {
+
+    private final Supplier<Model> reference;
+    private final Supplier<Model> start;
+    private final DataSplits data;
+    private final PruningMethod method;
+    private final PruningSchedule schedule;
+    private final TrainingRecipe fineTune;
+    private final int fineTuneEpochs;
+    private final TrainingRecipe calibrationRecipe;
+    private final int calibrationBatches;
+    private final boolean measureLatency;
+    private final long seed;
+    private final List<TrainingListener> listeners;
+
+    private PruningRun(Builder b) {
+        this.reference = b.reference;
+        this.start = b.start != null ? b.start : b.reference;
+        this.data = b.data;
+        this.method = b.method;
+        this.schedule = b.schedule;
+        this.fineTune = b.fineTune;
+        this.fineTuneEpochs = b.fineTuneEpochs;
+        this.calibrationRecipe = b.calibrationRecipe != null ? b.calibrationRecipe : b.fineTune;
+        this.calibrationBatches = b.calibrationBatches;
+        this.measureLatency = b.measureLatency;
+        this.seed = b.seed;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs it; {@code keep} receives the pruned, fine-tuned model (with its provenance) before it is closed. */
+    public PruningResult run(Consumer<Model> keep) {
+        long wallStart = System.nanoTime();
+        try (Model ref = reference.get()) {
+            long t = System.nanoTime();
+            EvalResult before = Evaluator.evaluate(ref, data.testLoader());
+            double evaluateSeconds = seconds(t);
+            SparsityStats referenceStats = SparsityStats.of(ref);
+            Map<String, Long> channelsBefore = channels(ref);
+            try (Model model = start.get()) {
+                Engines.seed(seed);
+                Session session = new Session(model);
+                try (PruningMethod.Pruning pruning = method.begin(model,
+                        new Calibration(data.trainLoader(calibrationRecipe), calibrationBatches))) {
+                    session.pruning = pruning;
+                    schedule.run(session);
+                }
+                t = System.nanoTime();
+                EvalResult after = Evaluator.evaluate(model, data.testLoader());
+                evaluateSeconds += seconds(t) + session.evaluateSeconds;
+                SparsityStats prunedStats = SparsityStats.of(model);
+                LatencyComparison latency = null;
+                double latencySeconds = 0;
+                if (measureLatency) {
+                    t = System.nanoTime();
+                    latency = LatencyBenchmark.compare(ref, model);
+                    latencySeconds = seconds(t);
+                }
+                Map<String, List<Long>> channels = new LinkedHashMap<>();
+                Map<String, Long> channelsAfter = channels(model);
+                channelsBefore.forEach((node, c) -> channels.put(node, List.of(c, channelsAfter.get(node))));
+                keep.accept(model);
+                return new PruningResult(method.kind().label(), method.name(), schedule.name(), before,
+                        session.afterPruning, after, referenceStats, prunedStats, latency, session.steps, channels,
+                        new PruningResult.Seconds(session.pruneSeconds, session.trainSeconds, evaluateSeconds,
+                                latencySeconds, seconds(wallStart)),
+                        model.provenance());
+            }
+        }
+    }
+
+    /** What the schedule drives: the method's pruning, fine-tuning with the recipe, and the evidence. */
+    private final class Session implements PruningSession {
+        private final Model model;
+        private PruningMethod.Pruning pruning;
+        private final List<PruningStep> steps = new ArrayList<>();
+        private EvalResult afterPruning;
+        private boolean training;
+        private double pruneSeconds;
+        private double trainSeconds;
+        private double evaluateSeconds;
+
+        Session(Model model) {
+            this.model = model;
+        }
+
+        @Override
+        public void pruneTo(Progress progress, ParameterState state) {
+            long t = System.nanoTime();
+            steps.add(pruning.pruneTo(progress, state));
+            pruneSeconds += seconds(t);
+            if (progress.complete() && !training) {
+                t = System.nanoTime();
+                afterPruning = Evaluator.evaluate(model, data.testLoader());
+                evaluateSeconds += seconds(t);
+            }
+        }
+
+        @Override
+        public void fineTune(int epochs, TrainingListener... during) {
+            if (epochs == 0) {
+                return;
+            }
+            List<TrainingListener> all = new ArrayList<>(pruning.duringTraining());
+            all.addAll(Arrays.asList(during));
+            all.addAll(listeners);
+            TrainingRecipe recipe = fineTune.withEpochs(epochs);
+            long t = System.nanoTime();
+            training = true;
+            try {
+                Trainer.fit(model, recipe, data.trainLoader(recipe), all);
+            } finally {
+                training = false;
+                trainSeconds += seconds(t);
+            }
+        }
+
+        @Override
+        public int fineTuneEpochs() {
+            return fineTuneEpochs;
+        }
+    }
+
+    /** Output channels (features) of every conv and linear layer. */
+    private static Map<String, Long> channels(Model model) {
+        Map<String, Long> c = new LinkedHashMap<>();
+        for (Node n : model.graph().nodes()) {
+            if (n.op() instanceof Conv2dOp || n.op() instanceof LinearOp) {
+                c.put(n.name(), model.graph().shapeOf(n.name()).get(0));
+            }
+        }
+        return c;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Reference, data, method, schedule and fine-tuning recipe are required. */
+    public static final class Builder {
+        private Supplier<Model> reference;
+        private Supplier<Model> start;
+        private DataSplits data;
+        private PruningMethod method;
+        private PruningSchedule schedule;
+        private TrainingRecipe fineTune;
+        private int fineTuneEpochs;
+        private TrainingRecipe calibrationRecipe;
+        private int calibrationBatches = 8;
+        private boolean measureLatency = true;
+        private long seed;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder() {}
+
+        /**
+         * The reference model, loaded fresh on each call: the "before" evaluation, the latency
+         * reference and the size the result is compared with; pruning starts from another copy.
+         */
+        public Builder setReference(Supplier<Model> reference) {
+            this.reference = reference;
+            return this;
+        }
+
+        /**
+         * Where pruning starts when it is not a copy of the reference: a fresh initialization for
+         * methods that prune at initialization (then trained with {@link #setFineTune}'s recipe).
+         */
+        public Builder optStart(Supplier<Model> start) {
+            this.start = start;
+            return this;
+        }
+
+        public Builder setData(DataSplits data) {
+            this.data = data;
+            return this;
+        }
+
+        public Builder setMethod(PruningMethod method) {
+            this.method = method;
+            return this;
+        }
+
+        public Builder setSchedule(PruningSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** How to fine-tune; its epochs are what the schedule trains after its last pruning step. */
+        public Builder setFineTune(TrainingRecipe recipe) {
+            return setFineTune(recipe, recipe.epochs());
+        }
+
+        /** How to fine-tune, and for how many epochs after the last pruning step (0: none). */
+        public Builder setFineTune(TrainingRecipe recipe, int epochs) {
+            this.fineTune = recipe;
+            this.fineTuneEpochs = epochs;
+            return this;
+        }
+
+        /**
+         * Whose training loader (batch size, order) the calibration batches come from (default:
+         * the fine-tuning recipe's; the bench keeps it for runs that train with another recipe).
+         */
+        public Builder optCalibrationRecipe(TrainingRecipe recipe) {
+            this.calibrationRecipe = recipe;
+            return this;
+        }
+
+        /** Batches of the training split that data-driven criteria see (default 8). */
+        public Builder optCalibrationBatches(int batches) {
+            this.calibrationBatches = batches;
+            return this;
+        }
+
+        public Builder optMeasureLatency(boolean measure) {
+            this.measureLatency = measure;
+            return this;
+        }
+
+        /** Seeds the engine before pruning (dropout, engine-side randomness). */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder optListener(TrainingListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        public PruningRun build() {
+            if (reference == null || data == null || method == null || schedule == null || fineTune == null) {
+                throw new IllegalArgumentException("PruningRun needs setReference, setData, setMethod, setSchedule "
+                        + "and setFineTune");
+            }
+            if (fineTuneEpochs < 0) {
+                throw new IllegalArgumentException("fine-tune epochs must be 0 or more, got " + fineTuneEpochs);
+            }
+            if (calibrationBatches < 1) {
+                throw new IllegalArgumentException("calibration batches must be at least 1, got " + calibrationBatches);
+            }
+            return new PruningRun(this);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.prune4j.pruning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.prune4j.data.SyntheticImages;
+import org.prune4j.graph.Graph;
+import org.prune4j.metrics.ModelSummary;
+import org.prune4j.model.Model;
+import org.prune4j.model.ParameterState;
+import org.prune4j.sparsity.PrunableWeights;
+import org.prune4j.sparsity.UnstructuredPruner;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.TrainingContext;
+import org.prune4j.train.TrainingRecipe;
+import org.prune4j.train.listener.TrainingListener;
+import org.prune4j.zoo.ModelZoo;
+import org.prune4j.zoo.ZooOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+class PruningSchedulesTest {
+
+    /** 64 training images in batches of 16: 4 steps per epoch. */
+    private static final DataSplits DATA = new DataSplits("synthetic",
+            SyntheticImages.builder().setNumSamples(64).setShape(1, 28, 28).setNumClasses(10).build(),
+            SyntheticImages.builder().setNumSamples(32).setShape(1, 28, 28).setNumClasses(10).optSeed(1).build());
+    private static final TrainingRecipe THREE_EPOCHS =
+            TrainingRecipe.fineTuneDefaults().toBuilder().setEpochs(3).optBatchSize(16).build();
+
+    @Test
+    void oneShotPrunesOnceThenFineTunesTheRecipesEpochs() {
+        Recorder r = new Recorder(2);
+        new PruningSchedules.OneShot().run(r);
+        assertThat(r.calls).containsExactly("prune 1.0 geometric", "train 2");
+    }
+
+    @Test
+    void iterativePrunesInGeometricStepsWithItsEpochsBetweenAndTheRecipesAfterTheLast() {
+        Recorder r = new Recorder(2);
+        PruningSchedules.create("iterative", new PruningSchedules.Options(3, 1)).run(r);
+        assertThat(r.calls).containsExactly("prune 0.333 geometric", "train 1", "prune 0.667 geometric", "train 1",
+                "prune 1.0 geometric", "train 2");
+    }
+
+    @Test
+    void unknownSchedulesAreRefusedWithTheKnownNames() {
+        assertThatThrownBy(() -> PruningSchedules.create("cubic", new PruningSchedules.Options(1, 0)))
+                .hasMessageContaining("'cubic'").hasMessageContaining("[oneshot, iterative, agp");
+    }
+
+    /**
+     * AGP on unstructured pruning: 12 training steps, so pruning events at steps 1..9 (end = 75%,
+     * every max(1, 9/20) steps); after step s the sparsity is s_f·(1 − (1 − s/9)³), then it stays.
+     */
+    @Test
+    void gradualUnstructuredSparsityFollowsTheCubicScheduleAndReachesItsTargetAtThreeQuarters() {
+        List<double[]> observed = new ArrayList<>();
+        double[] finalSparsity = new double[1];
+        long[] prunable = new long[1];
+        UnstructuredPruner method = UnstructuredPruner.builder().setMethod("global-magnitude").setCompression(4).build();
+        PruningResult result = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(DATA)
+                .setMethod(method).setSchedule(new PruningSchedules.Gradual()).setFineTune(THREE_EPOCHS)
+                .optMeasureLatency(false).optListener(new TrainingListener() {
+                    @Override
+                    public void onTrainingBegin(TrainingContext c) {
+                        var weights = PrunableWeights.of(c.model(), false);
+                        prunable[0] = weights.stream().mapToLong(w -> w.value().size()).sum();
+                        finalSparsity[0] = 1 - UnstructuredPruner.keepFraction(c.model(), weights, 4);
+                    }
+
+                    @Override
+                    public void onBatchEnd(TrainingContext c, double loss, long correct, int batchSize) {
+                        long zeros = 0;
+                        for (var w : PrunableWeights.of(c.model(), false)) {
+                            for (float v : w.value().toFloatArray()) {
+                                zeros += v == 0 ? 1 : 0;
+                            }
+                        }
+                        observed.add(new double[] {c.step(), zeros / (double) prunable[0]});
+                    }
+                }).build().run(m -> {});
+        assertThat(observed).hasSize(12);
+        for (double[] o : observed) {
+            double s = Math.min(1, o[0] / 9);
+            double expected = finalSparsity[0] * (1 - Math.pow(1 - s, 3));
+            assertThat(o[1]).as("sparsity after step %d", (long) o[0]).isCloseTo(expected, within(2.0 / prunable[0]));
+        }
+        assertThat(result.steps()).hasSize(9);
+        assertThat(result.afterPruning()).as("pruned while training: no separate evaluation").isNull();
+        assertThat(result.compression()).isCloseTo(4, within(0.01));
+    }
+
+    /** AGP on structured pruning: channels go in the middle of training, the optimizer's momentum with them. */
+    @Test
+    void gradualStructuredPruningRemovesChannelsWhileTrainingAndReachesTheTarget() {
+        PruningResult result = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(DATA)
+                .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(new PruningSchedules.Gradual()).setFineTune(THREE_EPOCHS).optMeasureLatency(false)
+                .build().run(m -> assertThat(ModelSummary.of(m.graph()).macs()).isGreaterThan(0));
+        assertThat(result.steps()).hasSize(9);
+        assertThat(result.steps().get(0).macsAfter()).isLessThan(result.steps().get(0).macsBefore());
+        assertThat(result.macReduction()).isGreaterThanOrEqualTo(2);
+        assertThat(result.afterFineTuning().loss()).isFinite();
+    }
+
+    private static Model lenet() {
+        Graph g = ModelZoo.build("lenet5", ZooOptions.fashionMnist());
+        return Model.builder().setGraph(g).optSeed(1).build();
+    }
+
+    /** A session that records what a schedule asks for. */
+    private static final class Recorder implements PruningSession {
+        final List<String> calls = new ArrayList<>();
+        final int epochs;
+
+        Recorder(int epochs) {
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void pruneTo(Progress progress, ParameterState state) {
+            calls.add(String.format("prune %s %s", Math.round(progress.t() * 1000) / 1000.0,
+                    progress.cubic() ? "cubic" : "geometric"));
+        }
+
+        @Override
+        public void fineTune(int e, TrainingListener... during) {
+            calls.add("train " + e);
+        }
+
+        @Override
+        public int fineTuneEpochs() {
+            return epochs;
+        }
+    }
+}
