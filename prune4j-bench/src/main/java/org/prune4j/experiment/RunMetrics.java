@@ -2,7 +2,7 @@ package org.prune4j.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.prune4j.benchmark.LatencyComparison;
+import org.prune4j.measure.LatencyComparison;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.pruning.PruningResult;
 import org.prune4j.train.EvalResult;

@@ -43,7 +43,7 @@ public final class ReportWriter {
         try {
             Files.createDirectories(outDir);
             StringBuilder html = new StringBuilder();
-            html.append(HtmlPage.header("prune4j benchmark report", store.file(), rows));
+            html.append(HtmlPage.header("prune4j bench report", store.file(), rows));
             for (String model : new TreeSet<>(series.stream().map(ResultSeries::model).toList())) {
                 List<ResultSeries> ofModel = series.stream().filter(s -> s.model().equals(model)).toList();
                 String slug = model.replaceAll("[^A-Za-z0-9_-]", "_");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning toolkit for the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class,
-            BenchmarkCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
+            MeasureCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
             LatencyCommand.class, ExportCommand.class, DoctorCommand.class})
 public final class Prune4jCli {
 

@@ -2,7 +2,7 @@ package org.prune4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.prune4j.benchmark.LatencyComparison;
+import org.prune4j.measure.LatencyComparison;
 import org.prune4j.criterion.Normalizer;
 import org.prune4j.model.ModelFormat;
 import org.prune4j.model.Provenance;

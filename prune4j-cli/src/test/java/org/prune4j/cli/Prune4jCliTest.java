@@ -157,7 +157,7 @@ class Prune4jCliTest {
         assertThat(Prune4jCli.run("eval", "--model", "resnet20")).isEqualTo(2);
         assertThat(err.toString()).contains("train it first");
         err.reset();
-        assertThat(Prune4jCli.run("benchmark", "memory", "--model", "lenet5", "--steps", "0")).isEqualTo(2);
+        assertThat(Prune4jCli.run("measure", "memory", "--model", "lenet5", "--steps", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--steps");
     }
 

@@ -2,7 +2,7 @@ package org.prune4j.pruning;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import org.prune4j.benchmark.LatencyComparison;
+import org.prune4j.measure.LatencyComparison;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Provenance;
 import org.prune4j.train.EvalResult;

@@ -1,7 +1,7 @@
 package org.prune4j.pruning;
 
-import org.prune4j.benchmark.LatencyBenchmark;
-import org.prune4j.benchmark.LatencyComparison;
+import org.prune4j.measure.Latency;
+import org.prune4j.measure.LatencyComparison;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Node;
@@ -99,7 +99,7 @@ public final class PruningRun {
                 double latencySeconds = 0;
                 if (measureLatency) {
                     t = System.nanoTime();
-                    latency = LatencyBenchmark.compare(ref, model);
+                    latency = Latency.compare(ref, model);
                     latencySeconds = seconds(t);
                 }
                 Map<String, List<Long>> channels = new LinkedHashMap<>();

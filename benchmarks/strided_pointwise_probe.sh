@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Which 1x1 stride-2 convolutions does the engine's own kernel get wrong, crash or hang on, per
 # oneDNN instruction set? (The figures behind engine/Convolution's detour, docs/BENCHMARKS.md.)
-# Usage: bench/strided_pointwise_probe.sh [ISA ...]   (default: AVX2 AVX512_CORE); 2 threads.
+# Usage: benchmarks/strided_pointwise_probe.sh [ISA ...]   (default: AVX2 AVX512_CORE); 2 threads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p runs/bench/engine
@@ -14,7 +14,7 @@ for isa in "${@:-AVX2 AVX512_CORE}"; do
       set +e
       ONEDNN_MAX_CPU_ISA=$isa OPT_OUT_TRACKING=true timeout 60 java -XX:ErrorFile=/tmp/probe-hs_err_%p.log \
           -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=$threads -Dprune4j.engine.config=default \
-          -cp "prune4j-cli/target/lib/*" bench/StridedPointwiseProbe.java "$next" 2>/dev/null > /tmp/probe-run.txt
+          -cp "prune4j-cli/target/lib/*" benchmarks/StridedPointwiseProbe.java "$next" 2>/dev/null > /tmp/probe-run.txt
       rc=$?
       set -e
       grep '^case' /tmp/probe-run.txt >> "$log" || true

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training speed of this build against another checkout of prune4j (the engine path before a
 # change), interleaved: ResNet-20, 100 steps of batch 128 (--limit 12800), 2 threads, 3 rounds.
-# Usage: bench/before_after_training.sh /path/to/other/checkout   (both built with mvn package)
+# Usage: benchmarks/before_after_training.sh /path/to/other/checkout   (both built with mvn package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 other=$1

@@ -1,10 +1,10 @@
-package org.prune4j.benchmark;
+package org.prune4j.measure;
 
 import java.util.Arrays;
 
 /**
  * Deployed-form latency of a reference model and a candidate (e.g. dense and pruned), at batch 1
- * and batch 128, from {@link LatencyBenchmark#compare}: the medians, and the speed-up with the
+ * and batch 128, from {@link Latency#compare}: the medians, and the speed-up with the
  * spread of its interleaved rounds. A speed-up whose spread includes 1 is not a measured
  * difference on this machine, and is reported as such.
  */
@@ -28,8 +28,8 @@ public record LatencyComparison(AtBatch batch1, AtBatch batch128) {
             }
             double[] sorted = ratios.clone();
             Arrays.sort(sorted);
-            return new AtBatch(batchSize, referenceLayout, ThroughputBenchmark.median(referenceMs), candidateLayout,
-                    ThroughputBenchmark.median(candidateMs), ThroughputBenchmark.median(ratios), sorted[0],
+            return new AtBatch(batchSize, referenceLayout, Throughput.median(referenceMs), candidateLayout,
+                    Throughput.median(candidateMs), Throughput.median(ratios), sorted[0],
                     sorted[sorted.length - 1]);
         }
 

@@ -2,7 +2,7 @@
 # Interleaved throughput comparison, prune4j vs PyTorch (same architectures, threads, batch).
 # Each round runs every configuration once; the summary gives medians over rounds and ratios,
 # so load from other processes on a shared machine hits all configurations alike.
-#   bench/compare_throughput.sh [ROUNDS] [OUT.jsonl]
+#   benchmarks/compare_throughput.sh [ROUNDS] [OUT.jsonl]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -20,7 +20,7 @@ for round in $(seq 1 "$rounds"); do
   for model in lenet5 resnet20; do
     for layout in channels-last contiguous; do
       flag=true; [[ $layout == contiguous ]] && flag=false
-      PRUNE4J_JAVA_OPTS="-Dprune4j.channelsLast=$flag" ./prune4j benchmark throughput --model "$model" \
+      PRUNE4J_JAVA_OPTS="-Dprune4j.channelsLast=$flag" ./prune4j measure throughput --model "$model" \
           --threads 2 --json 2>/dev/null \
         | $py -c "import json,sys
 d=json.load(sys.stdin)
@@ -32,10 +32,10 @@ for mode in ('train','infer','inferFoldedBatchNorm'):
     # "stock" is the reference BLAS and LAPACK, "tuned" OpenBLAS (Debian package libopenblas0-pthread).
     for config in stock tuned; do
       if [[ $config == stock ]]; then
-        LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack $py -B bench/pytorch_throughput.py --model "$model" --json
+        LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack $py -B benchmarks/pytorch_throughput.py --model "$model" --json
       else
         LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread LD_PRELOAD=$tcmalloc \
-            $py -B bench/pytorch_throughput.py --model "$model" --channels-last --json
+            $py -B benchmarks/pytorch_throughput.py --model "$model" --channels-last --json
       fi | $py -c "import json,sys
 for line in sys.stdin:
     d=json.loads(line)
@@ -45,4 +45,4 @@ for line in sys.stdin:
     done
   done
 done
-$py bench/summarize_throughput.py "$out"
+$py benchmarks/summarize_throughput.py "$out"

@@ -7,12 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=runs/bench/onnx-e2e
 mkdir -p "$out"
-[ -f "$out/cnn.onnx" ] || /usr/bin/python3 bench/train_fmnist_cnn_pytorch.py "$out/cnn.onnx" 4 | tee "$out/pytorch.log"
+[ -f "$out/cnn.onnx" ] || /usr/bin/python3 benchmarks/train_fmnist_cnn_pytorch.py "$out/cnn.onnx" 4 | tee "$out/pytorch.log"
 ./prune4j inspect "$out/cnn.onnx" > "$out/inspect.txt"
 for variant in "pruned" "pruned-r8 --round-to 8"; do
   set -- $variant
   name=$1; shift
-  ./prune4j prune --model "$out/cnn.onnx" --data fashion-mnist --method l1 --scope global --target macs=2x "$@" \
+  ./prune4j prune --model "$out/cnn.onnx" --data fashion-mnist --criterion l1 --scope global --target macs=2x "$@" \
       --finetune-epochs 2 --finetune-lr 0.01 --seed 0 --threads 2 --out "$out/cnn-$name.onnx" --json \
       > "$out/prune-$name.json" 2> "$out/prune-$name.log"
 done

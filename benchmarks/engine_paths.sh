@@ -2,7 +2,7 @@
 # The engine-correctness figures of docs/BENCHMARKS.md (issue 9): the known-answer check's verdict
 # under every oneDNN instruction-set cap, with and without the strided-1x1 detour; what the detour
 # costs; what each fallback configuration costs; and the check's start-up cost.
-# Usage: bench/engine_paths.sh [rounds]   (raw outputs in runs/bench/engine/)
+# Usage: benchmarks/engine_paths.sh [rounds]   (raw outputs in runs/bench/engine/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -32,7 +32,7 @@ for isa in "" AVX512_CORE AVX2 AVX SSE41; do
 done
 
 throughput() { # label, java options
-  PRUNE4J_JAVA_OPTS="$2" ./prune4j benchmark throughput --model resnet20 --threads 2 --json 2>/dev/null \
+  PRUNE4J_JAVA_OPTS="$2" ./prune4j measure throughput --model resnet20 --threads 2 --json 2>/dev/null \
     | python3 -c "import json,sys; d=json.load(sys.stdin); print('$1', round(d['train']['medianImagesPerSecond']), round(d['infer']['medianImagesPerSecond']), round(d['inferFoldedBatchNorm']['medianImagesPerSecond']))"
 }
 

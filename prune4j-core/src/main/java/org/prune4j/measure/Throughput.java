@@ -1,4 +1,4 @@
-package org.prune4j.benchmark;
+package org.prune4j.measure;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -21,11 +21,11 @@ import java.util.Random;
 
 /**
  * Training and inference throughput (images per second) of a graph on random data, measured the
- * way bench/pytorch_throughput.py measures PyTorch: warm-up steps, then repeats of timed steps,
+ * way benchmarks/pytorch_throughput.py measures PyTorch: warm-up steps, then repeats of timed steps,
  * the median reported. Training uses the real {@link Trainer} step (SGD, momentum 0.9,
  * weight decay 5e-4, loss read every step).
  */
-public final class ThroughputBenchmark {
+public final class Throughput {
 
     private final Graph graph;
     private final int batchSize;
@@ -33,7 +33,7 @@ public final class ThroughputBenchmark {
     private final int steps;
     private final int repeats;
 
-    public ThroughputBenchmark(Graph graph, int batchSize, int warmup, int steps, int repeats) {
+    public Throughput(Graph graph, int batchSize, int warmup, int steps, int repeats) {
         if (batchSize <= 0 || warmup < 0 || steps <= 0 || repeats <= 0) {
             throw new IllegalArgumentException("batch, steps and repeats must be positive and warm-up "
                     + "zero or more, got " + batchSize + ", " + steps + ", " + repeats + ", " + warmup);

@@ -1,5 +1,5 @@
 // Times the strided 1x1 detour of engine/Convolution against the engine kernel alone (forward,
-// channels-last, 2 threads), interleaved: java -cp "prune4j-cli/target/lib/*" bench/DetourTiming.java
+// channels-last, 2 threads), interleaved: java -cp "prune4j-cli/target/lib/*" benchmarks/DetourTiming.java
 // (docs/BENCHMARKS.md, "Engine correctness across instruction sets").
 import ai.djl.ndarray.*;
 import ai.djl.ndarray.index.NDIndex;

@@ -1,8 +1,8 @@
 """Trains a small CNN on Fashion-MNIST with PyTorch (Debian's python3-torch) and exports it to
-ONNX: the "model born in PyTorch" of the ONNX end-to-end benchmark (bench/onnx_e2e.sh).
+ONNX: the "model born in PyTorch" of the ONNX end-to-end benchmark (benchmarks/onnx_e2e.sh).
 Inputs are normalized exactly as prune4j normalizes Fashion-MNIST (mean 0.2860, std 0.3530).
 
-    /usr/bin/python3 bench/train_fmnist_cnn_pytorch.py OUT.onnx [EPOCHS]
+    /usr/bin/python3 benchmarks/train_fmnist_cnn_pytorch.py OUT.onnx [EPOCHS]
 """
 import gzip
 import struct

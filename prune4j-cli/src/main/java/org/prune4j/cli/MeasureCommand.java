@@ -1,7 +1,6 @@
 package org.prune4j.cli;
 
-import org.prune4j.benchmark.MemorySoak;
-import org.prune4j.benchmark.ThroughputBenchmark;
+import org.prune4j.measure.MemorySoak;
 import org.prune4j.graph.Graph;
 import org.prune4j.model.Model;
 import org.prune4j.zoo.ModelZoo;
@@ -15,11 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code prune4j benchmark throughput|memory}: measurements of the engine on a zoo model. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
+/** {@code prune4j measure throughput|memory}: measurements of the engine on a zoo model. */
+@Command(name = "measure", mixinStandardHelpOptions = true,
         description = "Measure training/inference throughput or memory over many steps.",
-        subcommands = {BenchmarkCommand.Throughput.class, BenchmarkCommand.Memory.class})
-final class BenchmarkCommand {
+        subcommands = {MeasureCommand.Throughput.class, MeasureCommand.Memory.class})
+final class MeasureCommand {
 
     /** Options shared by both measurements. */
     static final class ModelOptions {
@@ -61,13 +60,12 @@ final class BenchmarkCommand {
         @Override
         public Integer call() {
             common.applyEngineSettings();
-            var bench = new ThroughputBenchmark(model.graph(),
-                    model.batchSize, warmup, steps, repeats);
+            var measurement = new org.prune4j.measure.Throughput(model.graph(), model.batchSize, warmup, steps, repeats);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.model);
             out.put("batchSize", model.batchSize);
-            out.putAll(bench.run());
-            out.put("environment", ThroughputBenchmark.environment());
+            out.putAll(measurement.run());
+            out.put("environment", org.prune4j.measure.Throughput.environment());
             print(common, out);
             return 0;
         }

@@ -1,7 +1,7 @@
 """Markdown tables from a prune4j results database (docs/BENCHMARKS.md):
 top-1 after fine-tuning, mean ± sd over seeds, per model, method and compression.
 
-    python3 bench/summarize_bench_db.py runs/fmnist.db
+    python3 benchmarks/summarize_bench_db.py runs/fmnist.db
 """
 import json
 import sqlite3

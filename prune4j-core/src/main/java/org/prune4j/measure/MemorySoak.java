@@ -1,4 +1,4 @@
-package org.prune4j.benchmark;
+package org.prune4j.measure;
 
 import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;

@@ -1,4 +1,4 @@
-package org.prune4j.benchmark;
+package org.prune4j.measure;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -15,9 +15,9 @@ import java.util.Random;
  * Inference latency of a model in prune4j: eval-mode forward of one batch with the result read,
  * repeated; the median in milliseconds. Used to put measured speed-up next to MAC reduction.
  */
-public final class LatencyBenchmark {
+public final class Latency {
 
-    private LatencyBenchmark() {}
+    private Latency() {}
 
     public static double medianMillis(Model model, int batchSize, int warmup, int repeats) {
         Shape shape = new Shape(batchSize).addAll(model.graph().inputShape());
@@ -36,7 +36,7 @@ public final class LatencyBenchmark {
                 }
             }
         }
-        return ThroughputBenchmark.median(times);
+        return Throughput.median(times);
     }
 
     /**
@@ -96,7 +96,7 @@ public final class LatencyBenchmark {
                 times[0][round] = medianMillis(contiguous, batch, warmup, repeats);
                 times[1][round] = medianMillis(channelsLast, batch, warmup, repeats);
             }
-            boolean lastWins = ThroughputBenchmark.median(times[1]) < ThroughputBenchmark.median(times[0]);
+            boolean lastWins = Throughput.median(times[1]) < Throughput.median(times[0]);
             Model loser = lastWins ? contiguous : channelsLast;
             loser.close();
             return lastWins ? channelsLast : contiguous;

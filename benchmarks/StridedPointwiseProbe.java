@@ -1,7 +1,7 @@
 // Maps which 1x1 stride-2 convolutions the engine's own kernel gets wrong: weight gradients of
 // the plain engine call (no prune4j detour) against float64, one line per case as it finishes.
-// Run by bench/strided_pointwise_probe.sh, which restarts after a case that crashes or hangs.
-//   java -cp "prune4j-cli/target/lib/*" bench/StridedPointwiseProbe.java FIRST_CASE
+// Run by benchmarks/strided_pointwise_probe.sh, which restarts after a case that crashes or hangs.
+//   java -cp "prune4j-cli/target/lib/*" benchmarks/StridedPointwiseProbe.java FIRST_CASE
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -6,7 +6,7 @@ architectures. Input is 1x28x28 (Fashion-MNIST shaped), 10 classes, random
 data generated once before timing (torch.manual_seed(0)); nothing is loaded
 inside the timed region.
 
-Run with Debian's torch:  /usr/bin/python3 bench/pytorch_throughput.py --help
+Run with Debian's torch:  /usr/bin/python3 benchmarks/pytorch_throughput.py --help
 """
 import argparse
 import json
