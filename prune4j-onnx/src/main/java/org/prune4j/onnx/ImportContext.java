@@ -1,0 +1,293 @@
+package org.prune4j.onnx;
+
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+
+import org.prune4j.graph.Graph;
+import org.prune4j.graph.Op;
+import org.prune4j.onnx.ImportValue.Act;
+import org.prune4j.onnx.ImportValue.Const;
+import org.prune4j.onnx.ImportValue.Grouped;
+import org.prune4j.onnx.ImportValue.Padded;
+import org.prune4j.onnx.ImportValue.Swapped;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state of one ONNX import and what node converters use: the prune4j graph being built, what
+ * every ONNX value is so far ({@link ImportValue}), the parameters read from initializers, and
+ * helpers that read inputs and attributes and fail with the file, node and problem named.
+ */
+public final class ImportContext {
+
+    /** The batch dimension inside evaluated shapes. */
+    static final long BATCH = Long.MIN_VALUE;
+
+    final String source;
+    final Graph.Builder graph = Graph.builder();
+    final Map<String, ImportValue> values = new HashMap<>();
+    final Map<String, Map<String, float[]>> parameters = new LinkedHashMap<>();
+    final Map<String, Integer> consumers = new HashMap<>();
+    final Set<String> usedNames = new HashSet<>();
+    final Set<String> skipped = new HashSet<>(); // nodes folded into an earlier one
+    int opset;
+
+    ImportContext(String source) {
+        this.source = source;
+    }
+
+    /** The per-sample shape of a prune4j node already added (or of the graph input). */
+    public Shape shapeOf(String node) {
+        return graph.shapeOf(node);
+    }
+
+    /** (C, 1, 1) or (1, C, 1, 1) against an image (C, H, W); (F) or (1, F) against features (F). */
+    public static boolean isPerChannel(long[] dims, Shape activation) {
+        long channels = activation.get(0);
+        int rank = activation.dimension() + 1; // with the batch axis
+        if (dims.length < activation.dimension() || dims.length > rank) {
+            return false;
+        }
+        int channelAxis = dims.length - activation.dimension();
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != (i == channelAxis ? channels : 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public String add(NodeProto n, int index, Op op, String... inputs) {
+        String name = unique(n.getName().isEmpty() ? n.getOutput(0) : n.getName());
+        try {
+            graph.add(name, op, inputs);
+        } catch (RuntimeException e) {
+            throw failAt(n, index, e.getMessage());
+        }
+        values.put(n.getOutput(0), new Act(name));
+        return name;
+    }
+
+    /** Prune4j node names: the ONNX node's name (or output), made unique and free of the '.' of parameter names. */
+    public String unique(String raw) {
+        String base = raw.replaceAll("^/+", "").replaceAll("[^A-Za-z0-9_/:-]", "_");
+        if (base.isEmpty()) {
+            base = "node";
+        }
+        String name = base;
+        for (int i = 2; usedNames.contains(name); i++) {
+            name = base + "_" + i;
+        }
+        usedNames.add(name);
+        return name;
+    }
+
+    public void alias(NodeProto n, ImportValue v) {
+        values.put(n.getOutput(0), v);
+    }
+
+    public void param(String node, String name, float[] values) {
+        parameters.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(name, values);
+    }
+
+    public ImportValue input(NodeProto n, int i) {
+        if (i >= n.getInputCount() || n.getInput(i).isEmpty()) {
+            throw new IllegalArgumentException("input " + i + " is missing");
+        }
+        ImportValue v = values.get(n.getInput(i));
+        if (v == null) {
+            throw new IllegalArgumentException("input '" + n.getInput(i) + "' is neither an initializer, a graph "
+                    + "input nor the output of an earlier node (missing initializer?)");
+        }
+        return v;
+    }
+
+    public String act(NodeProto n, int i, int index) {
+        ImportValue v = input(n, i);
+        if (v instanceof Act a) {
+            return a.node();
+        }
+        if (v instanceof Padded) {
+            throw failAt(n, index, "a Pad is supported only directly before a Conv or AveragePool");
+        }
+        if (v instanceof Grouped || v instanceof Swapped) {
+            throw failAt(n, index, "an unfinished channel shuffle (Reshape/Transpose) feeds this node; not supported");
+        }
+        throw failAt(n, index, "input '" + n.getInput(i) + "' is a constant where an activation was expected");
+    }
+
+    public Const constant(NodeProto n, int i, int index) {
+        ImportValue v = input(n, i);
+        if (v instanceof Const c) {
+            return c;
+        }
+        throw failAt(n, index, "input '" + n.getInput(i) + "' must be a constant (initializer), "
+                + "but it is computed at run time; dynamic shapes are not supported");
+    }
+
+    public Const weight(NodeProto n, int i, int index) {
+        Const c = constant(n, i, index);
+        for (float f : c.floats()) {
+            if (!Float.isFinite(f)) {
+                throw failAt(n, index, "initializer '" + n.getInput(i) + "' holds a non-finite value " + f);
+            }
+        }
+        return c;
+    }
+
+    public double scalar(NodeProto n, int i, int index) {
+        Const c = constant(n, i, index);
+        if (c.floats().length != 1) {
+            throw failAt(n, index, "input '" + n.getInput(i) + "' must be a scalar, has shape " + Arrays.toString(c.dims()));
+        }
+        return c.floats()[0];
+    }
+
+    public static Const constant(TensorProto t) {
+        long[] dims = OnnxTensors.dims(t);
+        if (OnnxTensors.isFloat(t)) {
+            float[] f = OnnxTensors.floats(t);
+            long[] l = new long[f.length];
+            for (int i = 0; i < f.length; i++) {
+                l[i] = (long) f[i];
+            }
+            return new Const(f, l, dims);
+        }
+        long[] l = OnnxTensors.longs(t);
+        return new Const(toFloats(l), l, dims);
+    }
+
+    public Const constantNode(NodeProto n) {
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals("value")) {
+                return constant(a.getT());
+            }
+            if (a.getName().equals("value_float")) {
+                return new Const(new float[] {a.getF()}, new long[] {(long) a.getF()}, new long[0]);
+            }
+            if (a.getName().equals("value_int")) {
+                return new Const(new float[] {a.getI()}, new long[] {a.getI()}, new long[0]);
+            }
+            if (a.getName().equals("value_ints")) {
+                long[] l = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+                return new Const(toFloats(l), l, new long[] {l.length});
+            }
+        }
+        throw new IllegalArgumentException("Constant without a value, value_float, value_int or value_ints attribute");
+    }
+
+    public static Const constantArithmetic(String type, Const a, Const b) {
+        if (a.floats().length != 1 || b.floats().length != 1) {
+            throw new IllegalArgumentException(type + " of two non-scalar constants is not supported");
+        }
+        float x = a.floats()[0];
+        float y = b.floats()[0];
+        float r = switch (type) {
+            case "Add" -> x + y;
+            case "Sub" -> x - y;
+            case "Mul" -> x * y;
+            default -> x / y;
+        };
+        return new Const(new float[] {r}, new long[] {(long) r}, new long[0]);
+    }
+
+    public static long[] resolve(long[] target, Shape perSample) {
+        long[] full = new long[perSample.dimension() + 1];
+        full[0] = BATCH;
+        System.arraycopy(perSample.getShape(), 0, full, 1, perSample.dimension());
+        long total = perSample.size();
+        long[] out = new long[target.length];
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < target.length; i++) {
+            long t = target[i];
+            if (t == 0 && i < full.length) {
+                t = full[i];
+            }
+            out[i] = t;
+            if (i == 0 && (t == BATCH || t == -1 || t == 1)) {
+                out[0] = BATCH; // the batch dimension (a fixed 1 from a batch-1 export is taken as the batch)
+                continue;
+            }
+            if (t == -1) {
+                unknown = i;
+            } else if (t == BATCH) {
+                throw new IllegalArgumentException("Reshape moves the batch dimension to position " + i);
+            } else {
+                known *= t;
+            }
+        }
+        if (unknown >= 0) {
+            out[unknown] = known == 0 ? 0 : total / known;
+        }
+        return out;
+    }
+
+    public static float[] transpose2d(float[] v, long[] dims) {
+        int rows = (int) dims[0];
+        int cols = (int) dims[1];
+        float[] t = new float[v.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = v[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    public float[] broadcast(float[] c, int out, NodeProto n, int index) {
+        if (c.length != 1) {
+            throw failAt(n, index, "Gemm bias of " + c.length + " values for " + out + " outputs");
+        }
+        float[] b = new float[out];
+        Arrays.fill(b, c[0]);
+        return b;
+    }
+
+    public static float[] toFloats(long[] l) {
+        float[] f = new float[l.length];
+        for (int i = 0; i < l.length; i++) {
+            f[i] = l[i];
+        }
+        return f;
+    }
+
+    public static Map<String, AttributeProto> attributes(NodeProto n) {
+        Map<String, AttributeProto> m = new HashMap<>();
+        n.getAttributeList().forEach(a -> m.put(a.getName(), a));
+        return m;
+    }
+
+    public static long intAttr(Map<String, AttributeProto> a, String name, long fallback) {
+        return a.containsKey(name) ? a.get(name).getI() : fallback;
+    }
+
+    public static double floatAttr(Map<String, AttributeProto> a, String name, double fallback) {
+        return a.containsKey(name) ? a.get(name).getF() : fallback;
+    }
+
+    public static long[] ints(Map<String, AttributeProto> a, String name, long[] fallback) {
+        return a.containsKey(name) ? a.get(name).getIntsList().stream().mapToLong(Long::longValue).toArray() : fallback;
+    }
+
+    public static String nodeId(NodeProto n, int index) {
+        return index + ":" + n.getOpType();
+    }
+
+    public OnnxImportException fail(String message) {
+        return new OnnxImportException(source + ": " + message);
+    }
+
+    public OnnxImportException failAt(NodeProto n, int index, String message) {
+        String name = n.getName().isEmpty() ? "#" + index + " (output '" + (n.getOutputCount() > 0 ? n.getOutput(0) : "?") + "')"
+                : "'" + n.getName() + "'";
+        return new OnnxImportException(source + ": node " + name + " (" + n.getOpType() + "): " + message);
+    }
+}

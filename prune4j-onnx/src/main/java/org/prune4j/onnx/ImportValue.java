@@ -1,0 +1,21 @@
+package org.prune4j.onnx;
+
+/** What an ONNX value is while a file is imported. */
+public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, ImportValue.Padded,
+        ImportValue.Grouped, ImportValue.Swapped {
+
+    /** An activation: the output of a prune4j node (or the graph input). */
+    record Act(String node) implements ImportValue {}
+
+    /** A constant: numbers with dims (float or integer; shapes use {@code BATCH} for the batch dimension). */
+    record Const(float[] floats, long[] longs, long[] dims) implements ImportValue {}
+
+    /** An activation waiting for a zero pad to be folded into the next Conv: pads (top, left, bottom, right). */
+    record Padded(String node, long[] pads) implements ImportValue {}
+
+    /** First step of a channel shuffle (Reshape to groups). */
+    record Grouped(String node, long groups) implements ImportValue {}
+
+    /** Second step of a channel shuffle (the Transpose of the groups). */
+    record Swapped(String node, long groups) implements ImportValue {}
+}

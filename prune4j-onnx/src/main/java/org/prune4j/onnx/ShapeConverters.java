@@ -1,0 +1,194 @@
+package org.prune4j.onnx;
+
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.NodeProto;
+
+import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.ConcatOp;
+import org.prune4j.graph.ops.FlattenOp;
+import org.prune4j.onnx.ImportValue.Act;
+import org.prune4j.onnx.ImportValue.Const;
+import org.prune4j.onnx.ImportValue.Grouped;
+import org.prune4j.onnx.ImportValue.Swapped;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** ONNX import of Concat, Flatten, Reshape, Transpose (in a channel shuffle), and the shape arithmetic around flattening (Shape, Gather, Squeeze, Unsqueeze) evaluated on constants. */
+final class ShapeConverters {
+
+    private ShapeConverters() {}
+
+    static void concat(ImportContext ctx, NodeProto n, int index) {
+        List<String> inputs = new ArrayList<>();
+        boolean allConst = true;
+        for (int i = 0; i < n.getInputCount(); i++) {
+            allConst &= ctx.input(n, i) instanceof Const;
+        }
+        long axis = ImportContext.intAttr(ImportContext.attributes(n), "axis", 0);
+        if (allConst) { // shape arithmetic, e.g. [batch, -1] for a flatten
+            List<Long> out = new ArrayList<>();
+            for (int i = 0; i < n.getInputCount(); i++) {
+                for (long v : ((Const) ctx.input(n, i)).longs()) {
+                    out.add(v);
+                }
+            }
+            long[] l = out.stream().mapToLong(Long::longValue).toArray();
+            ctx.values.put(n.getOutput(0), new Const(ImportContext.toFloats(l), l, new long[] {l.length}));
+            return;
+        }
+        for (int i = 0; i < n.getInputCount(); i++) {
+            inputs.add(ctx.act(n, i, index));
+        }
+        int rank = ctx.graph.shapeOf(inputs.get(0)).dimension() + 1;
+        if (axis != 1 && axis != 1 - rank) {
+            throw ctx.failAt(n, index, "Concat along axis " + axis + " is not supported; prune4j concatenates channels (axis 1)");
+        }
+        ctx.add(n, index, new ConcatOp(), inputs.toArray(String[]::new));
+    }
+
+    static void flatten(ImportContext ctx, NodeProto n, int index) {
+        String in = ctx.act(n, 0, index);
+        if (ImportContext.intAttr(ImportContext.attributes(n), "axis", 1) != 1) {
+            throw ctx.failAt(n, index, "Flatten with axis " + ImportContext.intAttr(ImportContext.attributes(n), "axis", 1) + " is not supported (axis 1)");
+        }
+        if (ctx.graph.shapeOf(in).dimension() == 1) {
+            ctx.values.put(n.getOutput(0), new Act(in));
+        } else {
+            ctx.add(n, index, new FlattenOp(), in);
+        }
+    }
+
+    static void reshape(ImportContext ctx, NodeProto n, int index) {
+        ImportValue x = ctx.input(n, 0);
+        long[] target = ctx.constant(n, 1, index).longs();
+        if (x instanceof Const c) { // a constant reshaped, e.g. per-channel (C) to (C, 1, 1): fold it
+            ctx.values.put(n.getOutput(0), new Const(c.floats(), c.longs(), reshapedConstant(ctx, n, index, c, target)));
+            return;
+        }
+        if (x instanceof Swapped sw) {
+            Shape s = ctx.graph.shapeOf(sw.node());
+            long[] resolved = target.length == 4 ? ImportContext.resolve(target, s) : new long[0];
+            if (resolved.length == 4 && resolved[1] == s.get(0) && resolved[2] == s.get(1) && resolved[3] == s.get(2)) {
+                ctx.add(n, index, new ChannelShuffleOp((int) sw.groups()), sw.node());
+                return;
+            }
+            throw ctx.failAt(n, index, "a Reshape → Transpose → Reshape that is not a channel shuffle is not supported");
+        }
+        String in = ctx.act(n, 0, index);
+        Shape s = ctx.graph.shapeOf(in);
+        long[] resolved = ImportContext.resolve(target, s);
+        if (resolved.length == 2) {
+            if (resolved[1] != s.size()) {
+                throw ctx.failAt(n, index, "Reshape to " + Arrays.toString(target) + " does not keep the sample size " + s.size());
+            }
+            if (s.dimension() == 1) {
+                ctx.values.put(n.getOutput(0), new Act(in));
+            } else {
+                ctx.add(n, index, new FlattenOp(), in);
+            }
+            return;
+        }
+        if (resolved.length == 5 && s.dimension() == 3 && resolved[1] * resolved[2] == s.get(0)
+                && resolved[3] == s.get(1) && resolved[4] == s.get(2)) {
+            ctx.values.put(n.getOutput(0), new Grouped(in, resolved[1])); // first step of a channel shuffle
+            return;
+        }
+        if (Arrays.equals(Arrays.copyOfRange(resolved, 1, resolved.length), s.getShape())) {
+            ctx.values.put(n.getOutput(0), new Act(in));
+            return;
+        }
+        throw ctx.failAt(n, index, "Reshape of " + s + " to " + Arrays.toString(target) + " is not supported; prune4j "
+                + "imports Reshape as a flatten (N, -1), a no-op, or part of a channel shuffle");
+    }
+
+    /** ONNX Reshape semantics on a constant: 0 copies the dimension, one -1 takes the rest. */
+    static long[] reshapedConstant(ImportContext ctx, NodeProto n, int index, Const c, long[] target) {
+        long size = c.floats().length;
+        long[] dims = target.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == 0 && i < c.dims().length) {
+                dims[i] = c.dims()[i];
+            }
+            if (dims[i] == -1) {
+                if (infer >= 0) {
+                    throw ctx.failAt(n, index, "Reshape target " + Arrays.toString(target) + " has more than one -1");
+                }
+                infer = i;
+            } else {
+                known *= dims[i];
+            }
+        }
+        if (infer >= 0 && known > 0) {
+            dims[infer] = size / known;
+            known *= dims[infer];
+        }
+        if (known != size) {
+            throw ctx.failAt(n, index, "Reshape of a constant of " + size + " values to " + Arrays.toString(target)
+                    + " does not keep its size");
+        }
+        return dims;
+    }
+
+    static void transpose(ImportContext ctx, NodeProto n, int index) {
+        ImportValue x = ctx.input(n, 0);
+        long[] perm = ImportContext.ints(ImportContext.attributes(n), "perm", null);
+        if (x instanceof Grouped gr && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
+            ctx.values.put(n.getOutput(0), new Swapped(gr.node(), gr.groups()));
+            return;
+        }
+        throw ctx.failAt(n, index, "Transpose with perm " + Arrays.toString(perm) + " is not supported; prune4j imports "
+                + "Transpose only inside a channel shuffle (Reshape → Transpose(0, 2, 1, 3, 4) → Reshape)");
+    }
+
+    static void shape(ImportContext ctx, NodeProto n, int index) {
+        String in = ctx.act(n, 0, index);
+        long[] s = ctx.graph.shapeOf(in).getShape();
+        long[] out = new long[s.length + 1];
+        out[0] = ImportContext.BATCH;
+        System.arraycopy(s, 0, out, 1, s.length);
+        ctx.values.put(n.getOutput(0), new Const(ImportContext.toFloats(out), out, new long[] {out.length}));
+    }
+
+    static void gather(ImportContext ctx, NodeProto n, int index) {
+        Const data = ctx.constant(n, 0, index);
+        Const idx = ctx.constant(n, 1, index);
+        if (ImportContext.intAttr(ImportContext.attributes(n), "axis", 0) != 0 || data.dims().length != 1) {
+            throw ctx.failAt(n, index, "Gather is supported on 1-D constants (shape arithmetic) only");
+        }
+        long[] out = new long[idx.longs().length];
+        for (int i = 0; i < out.length; i++) {
+            long k = idx.longs()[i];
+            out[i] = data.longs()[(int) (k < 0 ? k + data.longs().length : k)];
+        }
+        long[] dims = idx.dims().length == 0 ? new long[0] : new long[] {out.length};
+        ctx.values.put(n.getOutput(0), new Const(ImportContext.toFloats(out), out, dims));
+    }
+
+    static void squeezeOrUnsqueeze(ImportContext ctx, NodeProto n, int index) {
+        ImportValue v = ctx.input(n, 0);
+        if (v instanceof Const c) { // shape arithmetic: a scalar becomes a 1-element list and back
+            long[] dims = n.getOpType().equals("Unsqueeze") ? new long[] {c.longs().length} : new long[0];
+            if (n.getOpType().equals("Squeeze") && c.longs().length != 1) {
+                dims = c.dims();
+            }
+            ctx.values.put(n.getOutput(0), new Const(c.floats(), c.longs(), dims));
+            return;
+        }
+        String in = ctx.act(n, 0, index);
+        Shape s = ctx.graph.shapeOf(in);
+        // (C, 1, 1) ↔ (C): a squeezed pooled image is a flatten, an unsqueezed one a no-op for pooling
+        long[] axes = ctx.opset >= 13 && n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(ImportContext.attributes(n), "axes", null);
+        boolean spatial = axes == null || Set.of(2L, 3L, -1L, -2L).containsAll(Arrays.stream(axes).boxed().toList())
+                && axes.length == 2 && axes[0] != axes[1] && (axes[0] + 4) % 4 + (axes[1] + 4) % 4 == 5;
+        if (n.getOpType().equals("Squeeze") && s.dimension() == 3 && s.get(1) == 1 && s.get(2) == 1 && spatial) {
+            ctx.add(n, index, new FlattenOp(), in);
+            return;
+        }
+        throw ctx.failAt(n, index, n.getOpType() + " of an activation of shape " + s + " is not supported");
+    }
+}
