@@ -48,6 +48,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a prune4j model as ONNX (opset 17): one or a few ONNX nodes per prune4j node, weights as
@@ -107,96 +108,142 @@ public final class OnnxExporter {
         return m.build();
     }
 
+    /** Writes one prune4j node as ONNX nodes (and constant initializers) into the graph being built. */
+    @FunctionalInterface
+    public interface OpExporter {
+        /** The node's parameters are already initializers named {@code node.parameter}. */
+        void write(Node node, Graph graph, GraphProto.Builder out);
+    }
+
+    /** The exporters by prune4j op type. */
+    private static final Map<String, OpExporter> EXPORTERS = new TreeMap<>();
+
+    static {
+        register(Conv2dOp.TYPE, OnnxExporter::conv);
+        register(BatchNormOp.TYPE, (n, graph, g) -> g.addNode(node("BatchNormalization", n.name(),
+                List.of(n.inputs().get(0), n.name() + ".weight", n.name() + ".bias", n.name() + ".runningMean",
+                        n.name() + ".runningVar"), n.name())
+                .addAttribute(real("epsilon", ((BatchNormOp) n.op()).epsilon()))));
+        register(LinearOp.TYPE, OnnxExporter::linear);
+        register(ActivationOp.TYPE, (n, graph, g) -> writeActivation((ActivationOp) n.op(), n.name(), n.inputs().get(0), g));
+        register(Pool2dOp.TYPE, OnnxExporter::pool);
+        register(GlobalAvgPoolOp.TYPE, OnnxExporter::globalAvgPool);
+        register(FlattenOp.TYPE, (n, graph, g) -> g.addNode(node("Flatten", n.name(), n.inputs(), n.name())
+                .addAttribute(integer("axis", 1))));
+        register(AddOp.TYPE, (n, graph, g) -> g.addNode(node("Add", n.name(), n.inputs(), n.name())));
+        register(MulOp.TYPE, (n, graph, g) -> g.addNode(node("Mul", n.name(), n.inputs(), n.name())));
+        register(ConcatOp.TYPE, (n, graph, g) -> g.addNode(node("Concat", n.name(), n.inputs(), n.name())
+                .addAttribute(integer("axis", 1))));
+        OpExporter identity = (n, graph, g) -> g.addNode(node("Identity", n.name(), n.inputs(), n.name()));
+        register(DropoutOp.TYPE, identity);
+        register(IdentityOp.TYPE, identity);
+        register(ScaleShiftOp.TYPE, OnnxExporter::scaleShift);
+        register(ChannelAffineOp.TYPE, OnnxExporter::channelAffine);
+        register(SoftmaxOp.TYPE, (n, graph, g) -> g.addNode(node("Softmax", n.name(), n.inputs(), n.name())
+                .addAttribute(integer("axis", 1))));
+        register(ChannelShuffleOp.TYPE, OnnxExporter::channelShuffle);
+    }
+
+    /** Makes an op type exportable (e.g. an op a plugin adds), or replaces how one is exported. */
+    public static synchronized void register(String opType, OpExporter exporter) {
+        EXPORTERS.put(opType, exporter);
+    }
+
     private static void writeNode(Node n, Graph graph, GraphProto.Builder g) {
-        String name = n.name();
-        List<String> in = n.inputs();
-        Op op = n.op();
-        if (op instanceof Conv2dOp c) {
-            List<String> inputs = new ArrayList<>(List.of(in.get(0), name + ".weight"));
-            if (c.hasBias()) {
-                inputs.add(name + ".bias");
-            }
-            int[] p = c.padding();
-            g.addNode(node("Conv", name, inputs, name)
-                    .addAttribute(ints("kernel_shape", c.kernel()[0], c.kernel()[1]))
-                    .addAttribute(ints("strides", c.stride()[0], c.stride()[1]))
-                    .addAttribute(ints("pads", p[0], p[1], p[0], p[1]))
-                    .addAttribute(ints("dilations", c.dilation()[0], c.dilation()[1]))
-                    .addAttribute(integer("group", c.groups())));
-        } else if (op instanceof BatchNormOp bn) {
-            g.addNode(node("BatchNormalization", name, List.of(in.get(0), name + ".weight", name + ".bias",
-                    name + ".runningMean", name + ".runningVar"), name)
-                    .addAttribute(real("epsilon", bn.epsilon())));
-        } else if (op instanceof LinearOp l) {
-            List<String> inputs = new ArrayList<>(List.of(in.get(0), name + ".weight"));
-            if (l.hasBias()) {
-                inputs.add(name + ".bias");
-            }
-            g.addNode(node("Gemm", name, inputs, name).addAttribute(integer("transB", 1)));
-        } else if (op instanceof ActivationOp a) {
-            writeActivation(a, name, in.get(0), g);
-        } else if (op instanceof Pool2dOp) {
-            Map<String, Object> a = op.attributes();
-            int k = (Integer) a.get("kernel");
-            int s = (Integer) a.get("stride");
-            int p = (Integer) a.get("padding");
-            boolean max = a.get("kind").equals("max");
-            NodeProto.Builder b = node(max ? "MaxPool" : "AveragePool", name, in, name)
-                    .addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
-                    .addAttribute(ints("pads", p, p, p, p));
-            if (!max) {
-                b.addAttribute(integer("count_include_pad", 1));
-            }
-            g.addNode(b);
-        } else if (op instanceof GlobalAvgPoolOp) {
-            boolean keep = (Boolean) op.attributes().get("keepDims");
-            g.addNode(node("GlobalAveragePool", name, in, keep ? name : name + "/pooled"));
-            if (!keep) {
-                g.addNode(node("Flatten", name + "/flatten", List.of(name + "/pooled"), name)
-                        .addAttribute(integer("axis", 1)));
-            }
-        } else if (op instanceof FlattenOp) {
-            g.addNode(node("Flatten", name, in, name).addAttribute(integer("axis", 1)));
-        } else if (op instanceof AddOp) {
-            g.addNode(node("Add", name, in, name));
-        } else if (op instanceof MulOp) {
-            g.addNode(node("Mul", name, in, name));
-        } else if (op instanceof ConcatOp) {
-            g.addNode(node("Concat", name, in, name).addAttribute(integer("axis", 1)));
-        } else if (op instanceof DropoutOp || op instanceof IdentityOp) {
-            g.addNode(node("Identity", name, in, name));
-        } else if (op instanceof ScaleShiftOp ss) {
-            g.addInitializer(tensor(name + "/scale", new float[] {(float) ss.scale()}, new Shape()));
-            g.addInitializer(tensor(name + "/shift", new float[] {(float) ss.shift()}, new Shape()));
-            g.addNode(node("Mul", name + "/mul", List.of(in.get(0), name + "/scale"), name + "/scaled"));
-            g.addNode(node("Add", name, List.of(name + "/scaled", name + "/shift"), name));
-        } else if (op instanceof ChannelAffineOp) {
-            String scale = name + ".scale";
-            String shift = name + ".shift";
-            Shape s = graph.shapeOf(name);
-            if (s.dimension() == 3) { // (C) would broadcast against W: give it the shape (C, 1, 1)
-                g.addInitializer(int64(name + "/perChannel", s.get(0), 1, 1));
-                g.addNode(node("Reshape", name + "/scale", List.of(scale, name + "/perChannel"), name + "/scale3"));
-                g.addNode(node("Reshape", name + "/shift", List.of(shift, name + "/perChannel"), name + "/shift3"));
-                scale = name + "/scale3";
-                shift = name + "/shift3";
-            }
-            g.addNode(node("Mul", name + "/mul", List.of(in.get(0), scale), name + "/scaled"));
-            g.addNode(node("Add", name, List.of(name + "/scaled", shift), name));
-        } else if (op instanceof SoftmaxOp) {
-            g.addNode(node("Softmax", name, in, name).addAttribute(integer("axis", 1)));
-        } else if (op instanceof ChannelShuffleOp cs) {
-            Shape s = graph.shapeOf(name);
-            long groups = cs.groups();
-            g.addInitializer(int64(name + "/grouped", 0, groups, s.get(0) / groups, s.get(1), s.get(2)));
-            g.addInitializer(int64(name + "/merged", 0, s.get(0), s.get(1), s.get(2)));
-            g.addNode(node("Reshape", name + "/group", List.of(in.get(0), name + "/grouped"), name + "/g"));
-            g.addNode(node("Transpose", name + "/swap", List.of(name + "/g"), name + "/t")
-                    .addAttribute(ints("perm", 0, 2, 1, 3, 4)));
-            g.addNode(node("Reshape", name, List.of(name + "/t", name + "/merged"), name));
-        } else {
-            throw new IllegalArgumentException("node '" + name + "': op type '" + op.type() + "' has no ONNX export");
+        OpExporter exporter;
+        synchronized (OnnxExporter.class) {
+            exporter = EXPORTERS.get(n.op().type());
         }
+        if (exporter == null) {
+            throw new IllegalArgumentException("node '" + n.name() + "': op type '" + n.op().type()
+                    + "' has no ONNX export (OnnxExporter.register adds one); exportable: " + EXPORTERS.keySet());
+        }
+        exporter.write(n, graph, g);
+    }
+
+    private static void conv(Node n, Graph graph, GraphProto.Builder g) {
+        Conv2dOp c = (Conv2dOp) n.op();
+        String name = n.name();
+        List<String> inputs = new ArrayList<>(List.of(n.inputs().get(0), name + ".weight"));
+        if (c.hasBias()) {
+            inputs.add(name + ".bias");
+        }
+        int[] p = c.padding();
+        g.addNode(node("Conv", name, inputs, name)
+                .addAttribute(ints("kernel_shape", c.kernel()[0], c.kernel()[1]))
+                .addAttribute(ints("strides", c.stride()[0], c.stride()[1]))
+                .addAttribute(ints("pads", p[0], p[1], p[0], p[1]))
+                .addAttribute(ints("dilations", c.dilation()[0], c.dilation()[1]))
+                .addAttribute(integer("group", c.groups())));
+    }
+
+    private static void linear(Node n, Graph graph, GraphProto.Builder g) {
+        List<String> inputs = new ArrayList<>(List.of(n.inputs().get(0), n.name() + ".weight"));
+        if (((LinearOp) n.op()).hasBias()) {
+            inputs.add(n.name() + ".bias");
+        }
+        g.addNode(node("Gemm", n.name(), inputs, n.name()).addAttribute(integer("transB", 1)));
+    }
+
+    private static void pool(Node n, Graph graph, GraphProto.Builder g) {
+        Map<String, Object> a = n.op().attributes();
+        int k = (Integer) a.get("kernel");
+        int s = (Integer) a.get("stride");
+        int p = (Integer) a.get("padding");
+        boolean max = a.get("kind").equals("max");
+        NodeProto.Builder b = node(max ? "MaxPool" : "AveragePool", n.name(), n.inputs(), n.name())
+                .addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
+                .addAttribute(ints("pads", p, p, p, p));
+        if (!max) {
+            b.addAttribute(integer("count_include_pad", 1));
+        }
+        g.addNode(b);
+    }
+
+    private static void globalAvgPool(Node n, Graph graph, GraphProto.Builder g) {
+        String name = n.name();
+        boolean keep = (Boolean) n.op().attributes().get("keepDims");
+        g.addNode(node("GlobalAveragePool", name, n.inputs(), keep ? name : name + "/pooled"));
+        if (!keep) {
+            g.addNode(node("Flatten", name + "/flatten", List.of(name + "/pooled"), name).addAttribute(integer("axis", 1)));
+        }
+    }
+
+    private static void scaleShift(Node n, Graph graph, GraphProto.Builder g) {
+        ScaleShiftOp ss = (ScaleShiftOp) n.op();
+        String name = n.name();
+        g.addInitializer(tensor(name + "/scale", new float[] {(float) ss.scale()}, new Shape()));
+        g.addInitializer(tensor(name + "/shift", new float[] {(float) ss.shift()}, new Shape()));
+        g.addNode(node("Mul", name + "/mul", List.of(n.inputs().get(0), name + "/scale"), name + "/scaled"));
+        g.addNode(node("Add", name, List.of(name + "/scaled", name + "/shift"), name));
+    }
+
+    private static void channelAffine(Node n, Graph graph, GraphProto.Builder g) {
+        String name = n.name();
+        String scale = name + ".scale";
+        String shift = name + ".shift";
+        Shape s = graph.shapeOf(name);
+        if (s.dimension() == 3) { // (C) would broadcast against W: give it the shape (C, 1, 1)
+            g.addInitializer(int64(name + "/perChannel", s.get(0), 1, 1));
+            g.addNode(node("Reshape", name + "/scale", List.of(scale, name + "/perChannel"), name + "/scale3"));
+            g.addNode(node("Reshape", name + "/shift", List.of(shift, name + "/perChannel"), name + "/shift3"));
+            scale = name + "/scale3";
+            shift = name + "/shift3";
+        }
+        g.addNode(node("Mul", name + "/mul", List.of(n.inputs().get(0), scale), name + "/scaled"));
+        g.addNode(node("Add", name, List.of(name + "/scaled", shift), name));
+    }
+
+    private static void channelShuffle(Node n, Graph graph, GraphProto.Builder g) {
+        String name = n.name();
+        Shape s = graph.shapeOf(name);
+        long groups = ((ChannelShuffleOp) n.op()).groups();
+        g.addInitializer(int64(name + "/grouped", 0, groups, s.get(0) / groups, s.get(1), s.get(2)));
+        g.addInitializer(int64(name + "/merged", 0, s.get(0), s.get(1), s.get(2)));
+        g.addNode(node("Reshape", name + "/group", List.of(n.inputs().get(0), name + "/grouped"), name + "/g"));
+        g.addNode(node("Transpose", name + "/swap", List.of(name + "/g"), name + "/t")
+                .addAttribute(ints("perm", 0, 2, 1, 3, 4)));
+        g.addNode(node("Reshape", name, List.of(name + "/t", name + "/merged"), name));
     }
 
     private static void writeActivation(ActivationOp a, String name, String in, GraphProto.Builder g) {
@@ -219,11 +266,11 @@ public final class OnnxExporter {
         }
     }
 
-    private static NodeProto.Builder node(String type, String name, List<String> inputs, String output) {
+    public static NodeProto.Builder node(String type, String name, List<String> inputs, String output) {
         return NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(output);
     }
 
-    private static AttributeProto ints(String name, long... values) {
+    public static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             b.addInts(v);
@@ -231,7 +278,7 @@ public final class OnnxExporter {
         return b.build();
     }
 
-    private static AttributeProto ints(String name, int... values) {
+    public static AttributeProto ints(String name, int... values) {
         long[] l = new long[values.length];
         for (int i = 0; i < values.length; i++) {
             l[i] = values[i];
@@ -239,16 +286,16 @@ public final class OnnxExporter {
         return ints(name, l);
     }
 
-    private static AttributeProto integer(String name, long value) {
+    public static AttributeProto integer(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    private static AttributeProto real(String name, double value) {
+    public static AttributeProto real(String name, double value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
                 .setF((float) value).build();
     }
 
-    static TensorProto tensor(String name, float[] values, Shape shape) {
+    public static TensorProto tensor(String name, float[] values, Shape shape) {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(values);
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
@@ -259,7 +306,7 @@ public final class OnnxExporter {
         return t.build();
     }
 
-    private static TensorProto int64(String name, long... values) {
+    public static TensorProto int64(String name, long... values) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
                 .addDims(values.length);
         for (long v : values) {
