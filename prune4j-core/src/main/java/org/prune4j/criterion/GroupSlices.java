@@ -1,8 +1,8 @@
 package org.prune4j.criterion;
 
-import org.prune4j.dependency.ChannelRules;
+import org.prune4j.graph.ChannelRules;
 import org.prune4j.dependency.Group;
-import org.prune4j.dependency.ParamAxes;
+import org.prune4j.graph.ParamAxes;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
 import org.prune4j.model.Model;

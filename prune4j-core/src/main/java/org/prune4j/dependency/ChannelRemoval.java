@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
+import org.prune4j.graph.ChannelRule;
+import org.prune4j.graph.ParamAxes;
+import org.prune4j.graph.ChannelRules;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;

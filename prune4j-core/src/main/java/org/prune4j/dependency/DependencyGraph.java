@@ -1,5 +1,7 @@
 package org.prune4j.dependency;
 
+import org.prune4j.graph.ChannelCoupling;
+import org.prune4j.graph.ChannelRules;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
 

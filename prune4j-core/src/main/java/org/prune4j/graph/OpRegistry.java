@@ -17,53 +17,79 @@ import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.graph.ops.MulOp;
 import org.prune4j.graph.ops.Pool2dOp;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
+import org.prune4j.plugin.Plugins;
 
-/** Finds an op type by its name and rebuilds it from its attributes (used by checkpoints). */
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The op types, by name and by class, each with its {@link OpDescriptor}: checkpoints rebuild
+ * ops by name, structured pruning finds their channel rules by class. The built-in ops are
+ * listed here; {@link #register} (or a {@link org.prune4j.plugin.Prune4jPlugin}) adds others.
+ */
 public final class OpRegistry {
 
-    private static final Map<String, Function<Attributes, Op>> FACTORIES = new TreeMap<>();
+    private static final Map<String, OpDescriptor> BY_TYPE = new TreeMap<>();
+    private static final Map<Class<? extends Op>, OpDescriptor> BY_CLASS = new HashMap<>();
 
     static {
-        register(Conv2dOp.TYPE, Conv2dOp::fromAttributes);
-        register(BatchNormOp.TYPE, BatchNormOp::fromAttributes);
-        register(LinearOp.TYPE, LinearOp::fromAttributes);
-        register(ActivationOp.TYPE, ActivationOp::fromAttributes);
-        register(Pool2dOp.TYPE, Pool2dOp::fromAttributes);
-        register(GlobalAvgPoolOp.TYPE, GlobalAvgPoolOp::fromAttributes);
-        register(FlattenOp.TYPE, a -> new FlattenOp());
-        register(AddOp.TYPE, a -> new AddOp());
-        register(MulOp.TYPE, a -> new MulOp());
-        register(ConcatOp.TYPE, a -> new ConcatOp());
-        register(DropoutOp.TYPE, DropoutOp::fromAttributes);
-        register(IdentityOp.TYPE, a -> new IdentityOp());
-        register(ScaleShiftOp.TYPE, ScaleShiftOp::fromAttributes);
-        register(SoftmaxOp.TYPE, a -> new SoftmaxOp());
-        register(ChannelShuffleOp.TYPE, ChannelShuffleOp::fromAttributes);
-        register(ChannelAffineOp.TYPE, a -> new ChannelAffineOp());
+        for (OpDescriptor d : List.of(Conv2dOp.DESCRIPTOR, BatchNormOp.DESCRIPTOR, LinearOp.DESCRIPTOR,
+                ActivationOp.DESCRIPTOR, Pool2dOp.DESCRIPTOR, GlobalAvgPoolOp.DESCRIPTOR, FlattenOp.DESCRIPTOR,
+                AddOp.DESCRIPTOR, MulOp.DESCRIPTOR, ConcatOp.DESCRIPTOR, DropoutOp.DESCRIPTOR, IdentityOp.DESCRIPTOR,
+                ScaleShiftOp.DESCRIPTOR, SoftmaxOp.DESCRIPTOR, ChannelShuffleOp.DESCRIPTOR, ChannelAffineOp.DESCRIPTOR)) {
+            add(d);
+        }
     }
 
     private OpRegistry() {}
 
-    /** Makes a new op type loadable from checkpoints. */
-    public static synchronized void register(String type, Function<Attributes, Op> factory) {
-        FACTORIES.put(type, factory);
+    /**
+     * Makes an op type known to checkpoints (by its type name) and to structured pruning (its
+     * channel rule). A type name or class that is registered already is refused.
+     */
+    public static synchronized void register(OpDescriptor descriptor) {
+        Plugins.load();
+        if (BY_TYPE.containsKey(descriptor.type()) || BY_CLASS.containsKey(descriptor.opClass())) {
+            throw new IllegalArgumentException("op type '" + descriptor.type() + "' (" + descriptor.opClass().getName()
+                    + ") is registered already");
+        }
+        add(descriptor);
+    }
+
+    private static void add(OpDescriptor d) {
+        BY_TYPE.put(d.type(), d);
+        BY_CLASS.put(d.opClass(), d);
     }
 
     /** The registered op type names. */
-    public static synchronized java.util.Set<String> types() {
-        return java.util.Set.copyOf(FACTORIES.keySet());
+    public static synchronized Set<String> types() {
+        Plugins.load();
+        return Set.copyOf(BY_TYPE.keySet());
     }
 
-    public static synchronized Op create(String type, Map<String, ?> attributes) {
-        Function<Attributes, Op> f = FACTORIES.get(type);
-        if (f == null) {
-            throw new IllegalArgumentException(
-                    "unknown op type '" + type + "'; known types are " + FACTORIES.keySet());
+    /** The descriptor of an op's type. */
+    public static synchronized OpDescriptor descriptorOf(Op op) {
+        Plugins.load();
+        OpDescriptor d = BY_CLASS.get(op.getClass());
+        if (d == null) {
+            throw new IllegalArgumentException("op type '" + op.type() + "' (" + op.getClass().getName()
+                    + ") is not registered: OpRegistry.register(its DESCRIPTOR) makes it known");
         }
-        return f.apply(new Attributes(type, attributes));
+        return d;
+    }
+
+    /** A new op of {@code type} from its attributes (what checkpoints store). */
+    public static synchronized Op create(String type, Map<String, ?> attributes) {
+        Plugins.load();
+        OpDescriptor d = BY_TYPE.get(type);
+        if (d == null) {
+            throw new IllegalArgumentException(
+                    "unknown op type '" + type + "'; known types are " + BY_TYPE.keySet());
+        }
+        return d.fromAttributes().apply(new Attributes(type, attributes));
     }
 
     /** Typed access to an op's attribute map, with errors naming the op and attribute. */

@@ -6,6 +6,8 @@ import ai.djl.nn.Activation;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 
 import java.util.Locale;
@@ -15,6 +17,10 @@ import java.util.Map;
 public final class ActivationOp implements Op {
 
     public static final String TYPE = "activation";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, ActivationOp.class, ActivationOp::fromAttributes, ChannelRules.PASS_THROUGH);
 
     /** The supported functions. */
     public enum Kind {

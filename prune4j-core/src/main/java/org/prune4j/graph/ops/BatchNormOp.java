@@ -6,6 +6,8 @@ import ai.djl.nn.norm.BatchNorm;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.ParamSpec;
 
@@ -21,6 +23,11 @@ import java.util.Map;
 public final class BatchNormOp implements Op {
 
     public static final String TYPE = "batchnorm";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, BatchNormOp.class, BatchNormOp::fromAttributes,
+            ChannelRules.perChannel("weight", "bias", "runningMean", "runningVar"));
 
     private final double epsilon;
     private final double momentum;

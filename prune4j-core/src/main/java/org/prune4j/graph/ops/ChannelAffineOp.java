@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.ParamSpec;
 
 import java.util.List;
@@ -18,6 +20,11 @@ import java.util.Map;
 public final class ChannelAffineOp implements Op {
 
     public static final String TYPE = "channel-affine";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, ChannelAffineOp.class, a -> new ChannelAffineOp(),
+            ChannelRules.perChannel("scale", "shift"));
 
     @Override
     public String type() {

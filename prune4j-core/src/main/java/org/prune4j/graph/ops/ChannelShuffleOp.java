@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,11 @@ import java.util.Map;
 public final class ChannelShuffleOp implements Op {
 
     public static final String TYPE = "channel-shuffle";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, ChannelShuffleOp.class, ChannelShuffleOp::fromAttributes,
+            ChannelRules.fixedAround("channel shuffle", "permutes channels"));
 
     private final int groups;
 

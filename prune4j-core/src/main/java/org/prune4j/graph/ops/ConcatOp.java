@@ -6,6 +6,11 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.Node;
+import org.prune4j.graph.Graph;
+import org.prune4j.graph.ChannelCoupling;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -14,6 +19,22 @@ import java.util.Map;
 public final class ConcatOp implements Op {
 
     public static final String TYPE = "concat";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, ConcatOp.class, a -> new ConcatOp(), ConcatOp::couple);
+
+    /** Channel i of the k-th input is channel (channels of the inputs before it) + i of the output. */
+    private static void couple(Node node, Graph graph, ChannelCoupling c) {
+        int offset = 0;
+        for (String in : node.inputs()) {
+            long channels = graph.shapeOf(in).get(0);
+            for (int i = 0; i < channels; i++) {
+                c.couple(node.name(), offset + i, in, i);
+            }
+            offset += (int) channels;
+        }
+    }
 
     @Override
     public String type() {

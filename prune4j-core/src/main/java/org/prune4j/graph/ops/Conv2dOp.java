@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import org.prune4j.engine.Convolution;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.ParamSpec;
 
@@ -21,6 +23,10 @@ import java.util.Map;
 public final class Conv2dOp implements Op {
 
     public static final String TYPE = "conv2d";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, Conv2dOp.class, Conv2dOp::fromAttributes, new ConvChannelRule());
 
     private final int outChannels;
     private final int[] kernel;

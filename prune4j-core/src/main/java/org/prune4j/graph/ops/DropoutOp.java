@@ -6,6 +6,8 @@ import ai.djl.nn.norm.Dropout;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 
 import java.util.List;
@@ -15,6 +17,10 @@ import java.util.Map;
 public final class DropoutOp implements Op {
 
     public static final String TYPE = "dropout";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, DropoutOp.class, DropoutOp::fromAttributes, ChannelRules.PASS_THROUGH);
 
     private final double rate;
 

@@ -6,6 +6,8 @@ import ai.djl.nn.pooling.Pool;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 
 import java.util.List;
@@ -18,6 +20,10 @@ import java.util.Map;
 public final class GlobalAvgPoolOp implements Op {
 
     public static final String TYPE = "global-avg-pool";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, GlobalAvgPoolOp.class, GlobalAvgPoolOp::fromAttributes, ChannelRules.PASS_THROUGH);
 
     private final boolean keepDims;
 

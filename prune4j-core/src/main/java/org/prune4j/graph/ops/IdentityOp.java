@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,10 @@ import java.util.Map;
 public final class IdentityOp implements Op {
 
     public static final String TYPE = "identity";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, IdentityOp.class, a -> new IdentityOp(), ChannelRules.PASS_THROUGH);
 
     @Override
     public String type() {

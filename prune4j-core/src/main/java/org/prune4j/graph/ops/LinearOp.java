@@ -6,6 +6,13 @@ import ai.djl.nn.core.Linear;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ParamAxes;
+import org.prune4j.graph.Node;
+import org.prune4j.graph.Graph;
+import org.prune4j.graph.ChannelRule;
+import org.prune4j.graph.ChannelCoupling;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.ParamSpec;
 
@@ -18,6 +25,27 @@ import java.util.Map;
 public final class LinearOp implements Op {
 
     public static final String TYPE = "linear";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, LinearOp.class, LinearOp::fromAttributes, new ChannelRule() {
+        @Override
+        public void couple(Node node, Graph graph, ChannelCoupling c) {
+            c.markCreated(node.name()); // a linear layer creates its output features
+        }
+
+        @Override
+        public List<ParamAxes> parameterAxes(Op op) {
+            return ((LinearOp) op).hasBias()
+                    ? List.of(ParamAxes.output("weight", 0), ParamAxes.input("weight", 1), ParamAxes.output("bias", 0))
+                    : List.of(ParamAxes.output("weight", 0), ParamAxes.input("weight", 1));
+        }
+
+        @Override
+        public Op resize(Op op, List<Shape> newInputs, long newOutputChannels) {
+            return new LinearOp((int) newOutputChannels, ((LinearOp) op).hasBias());
+        }
+    });
 
     private final int outFeatures;
     private final boolean bias;

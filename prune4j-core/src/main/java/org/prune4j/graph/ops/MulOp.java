@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,10 @@ import java.util.Map;
 public final class MulOp implements Op {
 
     public static final String TYPE = "mul";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, MulOp.class, a -> new MulOp(), ChannelRules.PASS_THROUGH);
 
     @Override
     public String type() {

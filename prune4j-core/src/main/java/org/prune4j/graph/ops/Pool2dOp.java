@@ -6,6 +6,8 @@ import ai.djl.nn.pooling.Pool;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 
 import java.util.LinkedHashMap;
@@ -17,6 +19,10 @@ import java.util.Map;
 public final class Pool2dOp implements Op {
 
     public static final String TYPE = "pool2d";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, Pool2dOp.class, Pool2dOp::fromAttributes, ChannelRules.PASS_THROUGH);
 
     /** Pooling function. */
     public enum Kind { MAX, AVG }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,10 @@ import java.util.Map;
 public final class ScaleShiftOp implements Op {
 
     public static final String TYPE = "scale-shift";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, ScaleShiftOp.class, ScaleShiftOp::fromAttributes, ChannelRules.PASS_THROUGH);
 
     private final double scale;
     private final double shift;

@@ -5,6 +5,11 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
+import org.prune4j.graph.Node;
+import org.prune4j.graph.Graph;
+import org.prune4j.graph.ChannelCoupling;
+import org.prune4j.graph.ChannelRules;
+import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -13,6 +18,19 @@ import java.util.Map;
 public final class SoftmaxOp implements Op {
 
     public static final String TYPE = "softmax";
+
+    /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
+    public static final OpDescriptor DESCRIPTOR =
+            new OpDescriptor(TYPE, SoftmaxOp.class, a -> new SoftmaxOp(), SoftmaxOp::couple);
+
+    /** A final softmax passes the (never pruned) logits through; anywhere else it mixes all features. */
+    private static void couple(Node node, Graph graph, ChannelCoupling c) {
+        if (node.name().equals(graph.outputName())) {
+            ChannelRules.PASS_THROUGH.couple(node, graph, c);
+        } else {
+            ChannelRules.fixedAround("softmax", "mixes all features").couple(node, graph, c);
+        }
+    }
 
     @Override
     public String type() {

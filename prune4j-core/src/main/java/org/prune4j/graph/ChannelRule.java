@@ -1,10 +1,7 @@
-package org.prune4j.dependency;
+package org.prune4j.graph;
 
 import ai.djl.ndarray.types.Shape;
 
-import org.prune4j.graph.Graph;
-import org.prune4j.graph.Node;
-import org.prune4j.graph.Op;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.prune4j.dependency;
+package org.prune4j.graph;
 
 /**
  * What an op's rule declares while the dependency graph is built. A "space" is a node's output

@@ -1,4 +1,4 @@
-package org.prune4j.dependency;
+package org.prune4j.graph;
 
 /**
  * Which channel space indexes one axis of a parameter: the node's output ({@code OUTPUT}) or its
