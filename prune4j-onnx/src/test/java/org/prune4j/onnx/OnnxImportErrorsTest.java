@@ -129,7 +129,14 @@ class OnnxImportErrorsTest {
             byte[] input = bytes;
             boolean ok = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 try (Model model = OnnxImporter.fromBytes(input, "fuzz.onnx")) {
-                    return model != null;
+                    // what imports also runs: a damaged file never yields a model that crashes later
+                    long[] shape = new long[model.graph().inputShape().dimension() + 1];
+                    shape[0] = 1;
+                    System.arraycopy(model.graph().inputShape().getShape(), 0, shape, 1, shape.length - 1);
+                    try (var m = model.manager().newSubManager()) {
+                        model.forward(m.zeros(new ai.djl.ndarray.types.Shape(shape)), false);
+                    }
+                    return true;
                 } catch (OnnxImportException e) {
                     assertThat(e.getMessage()).startsWith("fuzz.onnx");
                     return false;
@@ -142,6 +149,6 @@ class OnnxImportErrorsTest {
             }
         }
         assertThat(refused).as("most damaged files are refused").isGreaterThan(150);
-        assertThat(imported + refused).isEqualTo(300);
+        assertThat(imported).as("some bit flips only change weights: those files import and run").isPositive();
     }
 }

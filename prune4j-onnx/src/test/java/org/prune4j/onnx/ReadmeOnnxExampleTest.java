@@ -32,8 +32,15 @@ class ReadmeOnnxExampleTest {
             double ms = ort.medianMillis(1, 10, 51);
             assertThat(ms).isPositive();
         }
-        try (Model small = OnnxImporter.load(dir.resolve("small.onnx"))) {
+        float[] input = PyTorchImportTest.floats("resnet.input.bin");
+        try (Model small = OnnxImporter.load(dir.resolve("small.onnx"));
+                OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(dir.resolve("small.onnx"), 1)) {
             assertThat(ModelSummary.of(small.graph()).macs()).isLessThanOrEqualTo(macsBefore / 2);
+            OnnxRoundTripTest.assertClose(ort.run(input, 2), OnnxRoundTripTest.forward(small, input, 2),
+                    "the small file in ONNX Runtime vs prune4j");
+            // the metadata says what was done to the model: pruned, after being imported
+            assertThat(small.provenance().parent().kind()).isEqualTo("prune");
+            assertThat(small.provenance().parent().parent().kind()).isEqualTo("onnx-import");
         }
     }
 }
