@@ -57,7 +57,14 @@ class GradientCheckTest {
                 Arguments.of("global avg pool", image, List.of(new GlobalAvgPoolOp())),
                 Arguments.of("flatten", image, List.of(new FlattenOp())),
                 Arguments.of("dropout (eval path)", image, List.of(new DropoutOp(0.0))),
-                Arguments.of("identity", image, List.of(new IdentityOp())));
+                Arguments.of("identity", image, List.of(new IdentityOp())),
+                Arguments.of("hard-sigmoid", image, List.of(new ActivationOp(ActivationOp.Kind.HARD_SIGMOID))),
+                // the ops ONNX import adds; channel-affine is trainable (scale and shift per channel)
+                Arguments.of("scale-shift", image, List.of(new ScaleShiftOp(0.5, -1.25))),
+                Arguments.of("channel-affine (image)", image, List.of(new ChannelAffineOp())),
+                Arguments.of("channel-affine (features)", features, List.of(new ChannelAffineOp())),
+                Arguments.of("softmax", features, List.of(new SoftmaxOp())),
+                Arguments.of("channel-shuffle", image, List.of(new ChannelShuffleOp(2))));
     }
 
     @ParameterizedTest(name = "{0}")
