@@ -95,6 +95,30 @@ class StructuredPrunerTest {
     }
 
     @Test
+    void aCriterionThatGivesNaNStopsPruningNamingTheGroupAndLeavesTheModelAsItWas() {
+        try (Model model = Model.builder().setGraph(RESNET).build()) {
+            long before = ModelSummary.of(model.graph()).macs();
+            org.prune4j.criterion.ChannelCriterion nan = new org.prune4j.criterion.ChannelCriterion() {
+                @Override
+                public String name() {
+                    return "diverged";
+                }
+
+                @Override
+                public float[] score(Model m, Group g) {
+                    float[] s = new float[g.size()];
+                    s[g.size() - 1] = Float.NaN;
+                    return s;
+                }
+            };
+            assertThatThrownBy(() -> StructuredPruner.builder().setCriterion(seed -> nan)
+                    .setTarget(PruningTarget.parse("macs=2x")).build().prune(model, null))
+                    .hasMessageContaining("criterion 'diverged' gave NaN").hasMessageContaining("pruning stopped");
+            assertThat(ModelSummary.of(model.graph()).macs()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void roundingKeepsChannelCountsAtMultiplesOfEight() {
         try (Model model = Model.builder().setGraph(ModelZoo.build("resnet20", ZooOptions.fashionMnist())).build()) {
             StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.4")).optRoundTo(8)
