@@ -28,7 +28,10 @@ final class HtmlPage {
                 + "</code>: " + rows.size() + " finished runs from spec(s) " + esc(String.join(", ", specs))
                 + ". Accuracy is top-1 on the test split after fine-tuning, mean ± standard deviation over seeds. "
                 + "Compression = total / non-zero parameters; theoretical speed-up = total / non-zero MACs; "
-                + "measured speed-up = dense / pruned latency at batch 128 (BN folded, fastest layout).</p>\n"
+                + "measured speed-up = dense / pruned latency at batch 128 (BN folded, fastest layout), the median "
+                + "of interleaved rounds, with the rounds' range beside it: a range that includes 1 is within this "
+                + "machine's noise, not a measured difference. Unstructured (masked) models run the same dense "
+                + "kernels as the dense model, so no speed-up is reported for them.</p>\n"
                 + "<p class=\"small\">Versions: " + esc(versions) + "</p>\n";
     }
 
@@ -49,6 +52,8 @@ final class HtmlPage {
                         .append(fmt(p.top1(), 2, 100)).append("</b></td><td>").append(fmt(p.top5(), 2, 100))
                         .append("</td><td>").append(fmt(p.nonZeroParameters(), 0, 1)).append("</td><td>")
                         .append(fmt(p.speedUp(), 2, 1)).append("</td><td>").append(fmt(p.measuredSpeedUp(), 2, 1))
+                        .append(p.measuredNote().isEmpty() ? "" : "<br><span class=\"small\">" + esc(p.measuredNote())
+                                + "</span>")
                         .append("</td><td>").append(fmt(p.sizeBytes(), 1, 1 / 1024.0)).append("</td><td>")
                         .append(fmt(p.wallSeconds(), 0, 1)).append("</td></tr>\n");
             }

@@ -11,8 +11,13 @@ import java.util.TreeMap;
  */
 record ResultSeries(String model, String method, List<Point> points) {
 
+    /**
+     * One budget of a series. {@code measuredNote} says how to read the measured speed-up: the
+     * range of its interleaved rounds (and "within noise" when a run's rounds disagree on which
+     * model is faster), or why there is none (a masked model runs the same dense kernels).
+     */
     record Point(String budget, int seeds, Stat compression, Stat speedUp, Stat top1Pruned, Stat top1, Stat top5,
-            Stat measuredSpeedUp, Stat nonZeroParameters, Stat sizeBytes, Stat wallSeconds) {}
+            Stat measuredSpeedUp, String measuredNote, Stat nonZeroParameters, Stat sizeBytes, Stat wallSeconds) {}
 
     /** Mean and sample standard deviation (0 for one value); NaN when there is no value. */
     record Stat(double mean, double sd, int n) {
@@ -115,8 +120,33 @@ record ResultSeries(String model, String method, List<Point> points) {
                         : first.get("kind").equals("dense") ? "dense" : "N:M";
         return new Point(budget, seeds, stat(group, "actual_compression"), stat(group, "theoretical_speedup"),
                 stat(group, "top1_pruned"), stat(group, "top1_finetuned"), stat(group, "top5_finetuned"),
-                stat(group, "measured_speedup_b128"), stat(group, "nonzero_parameters"), stat(group, "size_bytes"),
-                stat(group, "wall_seconds"));
+                stat(group, "measured_speedup_b128"), measuredNote(group), stat(group, "nonzero_parameters"),
+                stat(group, "size_bytes"), stat(group, "wall_seconds"));
+    }
+
+    /** The rounds' range of the measured speed-up at batch 128 over the group's runs, or why it is not a speed-up. */
+    @SuppressWarnings("unchecked")
+    private static String measuredNote(List<Map<String, Object>> group) {
+        if (group.get(0).get("kind").equals("unstructured")) {
+            return "none: masked weights run the same dense kernels";
+        }
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        boolean noise = false;
+        for (Map<String, Object> row : group) {
+            if (row.get("metrics") instanceof Map<?, ?> m && m.get("latency") instanceof Map<?, ?> latency
+                    && latency.get("batch128") instanceof Map<?, ?> b) {
+                double l = ((Number) b.get("speedUpLow")).doubleValue();
+                double h = ((Number) b.get("speedUpHigh")).doubleValue();
+                low = Math.min(low, l);
+                high = Math.max(high, h);
+                noise |= l <= 1 && h >= 1;
+            }
+        }
+        if (low > high) {
+            return "";
+        }
+        return String.format("rounds %.2f–%.2f%s", low, high, noise ? ", within noise" : "");
     }
 
     private static Stat stat(List<Map<String, Object>> group, String column) {
