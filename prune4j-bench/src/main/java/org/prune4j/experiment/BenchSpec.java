@@ -194,10 +194,63 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         if (methods.isEmpty() && criteria.isEmpty()) {
             throw r.error("methods", "no method to run: list unstructured 'methods' or 'structured.criteria'");
         }
-        return new BenchSpec(file, name, models, data, dataDir.isEmpty() ? null : Path.of(dataDir),
-                r.optionalInteger(root, "", "train_limit", 1), r.optionalInteger(root, "", "test_limit", 1),
-                pretrain, fineTune, List.copyOf(seeds), methods, compressions, schedule, steps, calibration,
-                includeClassifier, criteria, scope, targets, normalizer, roundTo, latency);
+        Builder b = new Builder();
+        b.file = file;
+        b.name = name;
+        b.models = models;
+        b.data = data;
+        b.dataDir = dataDir.isEmpty() ? null : Path.of(dataDir);
+        b.trainLimit = r.optionalInteger(root, "", "train_limit", 1);
+        b.testLimit = r.optionalInteger(root, "", "test_limit", 1);
+        b.pretrain = pretrain;
+        b.fineTune = fineTune;
+        b.seeds = List.copyOf(seeds);
+        b.methods = methods;
+        b.compressions = compressions;
+        b.schedule = schedule;
+        b.scheduleSteps = steps;
+        b.calibrationBatches = calibration;
+        b.includeClassifier = includeClassifier;
+        b.structuredCriteria = criteria;
+        b.structuredScope = scope;
+        b.structuredTargets = targets;
+        b.structuredNormalizer = normalizer;
+        b.structuredRoundTo = roundTo;
+        b.measureLatency = latency;
+        return b.build();
+    }
+
+    /** The spec's fields by name: the parser fills them after checking each, then builds the record. */
+    private static final class Builder {
+        private Path file;
+        private String name;
+        private List<String> models;
+        private String data;
+        private Path dataDir;
+        private Integer trainLimit;
+        private Integer testLimit;
+        private TrainingRecipe pretrain;
+        private TrainingRecipe fineTune;
+        private List<Long> seeds;
+        private List<String> methods;
+        private List<Double> compressions;
+        private String schedule;
+        private int scheduleSteps;
+        private int calibrationBatches;
+        private boolean includeClassifier;
+        private List<String> structuredCriteria;
+        private String structuredScope;
+        private List<String> structuredTargets;
+        private String structuredNormalizer;
+        private int structuredRoundTo;
+        private boolean measureLatency;
+
+        private BenchSpec build() {
+            return new BenchSpec(file, name, models, data, dataDir, trainLimit, testLimit, pretrain, fineTune, seeds,
+                    methods, compressions, schedule, scheduleSteps, calibrationBatches, includeClassifier,
+                    structuredCriteria, structuredScope, structuredTargets, structuredNormalizer, structuredRoundTo,
+                    measureLatency);
+        }
     }
 
     private static TrainingRecipe recipe(SpecReader r, JsonNode root, String key, TrainingRecipe defaults) {

@@ -11,7 +11,6 @@ import org.prune4j.graph.Node;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.ChannelRule;
 import org.prune4j.graph.ChannelCoupling;
-import org.prune4j.graph.ChannelRules;
 import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.ParamSpec;
@@ -28,10 +27,13 @@ public final class LinearOp implements Op {
 
     /** Type, attributes and channel rule: how checkpoints, the registry and pruning know this op. */
     public static final OpDescriptor DESCRIPTOR =
-            new OpDescriptor(TYPE, LinearOp.class, LinearOp::fromAttributes, new ChannelRule() {
+            new OpDescriptor(TYPE, LinearOp.class, LinearOp::fromAttributes, new LinearChannelRule());
+
+    /** A linear layer creates its output features; its weight's columns follow its input's. */
+    private static final class LinearChannelRule implements ChannelRule {
         @Override
         public void couple(Node node, Graph graph, ChannelCoupling c) {
-            c.markCreated(node.name()); // a linear layer creates its output features
+            c.markCreated(node.name());
         }
 
         @Override
@@ -45,7 +47,7 @@ public final class LinearOp implements Op {
         public Op resize(Op op, List<Shape> newInputs, long newOutputChannels) {
             return new LinearOp((int) newOutputChannels, ((LinearOp) op).hasBias());
         }
-    });
+    }
 
     private final int outFeatures;
     private final boolean bias;
