@@ -10,4 +10,14 @@ public enum RunKind {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The kind a stored label names (see {@link #label()}). */
+    public static RunKind ofLabel(String label) {
+        for (RunKind kind : values()) {
+            if (kind.label().equals(label)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown run kind '" + label + "'; expected dense, unstructured or structured");
+    }
 }

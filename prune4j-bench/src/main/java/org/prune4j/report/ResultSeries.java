@@ -1,5 +1,7 @@
 package org.prune4j.report;
 
+import org.prune4j.experiment.RunKind;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,9 @@ record ResultSeries(String model, String method, List<Point> points) {
             String series = row.get("model") + "\u0000" + methodLabel(row);
             String variant = variant(row);
             variantsByMethod.computeIfAbsent(series, k -> new TreeMap<>()).computeIfAbsent(variant, k -> new ArrayList<>());
-            double key = row.get("kind").equals("structured") ? targetOrder(row)
-                    : row.get("kind").equals("unstructured") && row.get("compression") != null
+            RunKind kind = kind(row);
+            double key = kind == RunKind.STRUCTURED ? targetOrder(row)
+                    : kind == RunKind.UNSTRUCTURED && row.get("compression") != null
                     ? ((Number) row.get("compression")).doubleValue() : number(row, "actual_compression");
             grouped.computeIfAbsent(series, k -> new TreeMap<>()).computeIfAbsent(variant, k -> new TreeMap<>())
                     .computeIfAbsent(key, k -> new ArrayList<>()).add(row);
@@ -101,9 +104,12 @@ record ResultSeries(String model, String method, List<Point> points) {
         return value + (target.startsWith("macs") ? 0 : target.startsWith("params") ? 1e-6 : 2e-6);
     }
 
+    private static RunKind kind(Map<String, Object> row) {
+        return RunKind.ofLabel((String) row.get("kind"));
+    }
+
     static String methodLabel(Map<String, Object> row) {
-        String kind = (String) row.get("kind");
-        if (kind.equals("structured")) {
+        if (kind(row) == RunKind.STRUCTURED) {
             @SuppressWarnings("unchecked")
             Map<String, Object> settings = (Map<String, Object>) row.get("settings");
             return "structured " + row.get("method") + " (" + settings.get("scope") + ")";
@@ -114,10 +120,11 @@ record ResultSeries(String model, String method, List<Point> points) {
     private static Point point(List<Map<String, Object>> group) {
         Map<String, Object> first = group.get(0);
         int seeds = (int) group.stream().map(r -> r.get("seed")).distinct().count();
+        boolean dense = kind(first) == RunKind.DENSE;
         String budget = first.get("target") != null ? (String) first.get("target")
-                : first.get("compression") != null && !first.get("kind").equals("dense")
-                        ? "×" + trim(((Number) first.get("compression")).doubleValue())
-                        : first.get("kind").equals("dense") ? "dense" : "N:M";
+                : dense ? "dense"
+                : first.get("compression") != null ? "×" + trim(((Number) first.get("compression")).doubleValue())
+                : "N:M";
         return new Point(budget, seeds, stat(group, "actual_compression"), stat(group, "theoretical_speedup"),
                 stat(group, "top1_pruned"), stat(group, "top1_finetuned"), stat(group, "top5_finetuned"),
                 stat(group, "measured_speedup_b128"), measuredNote(group), stat(group, "nonzero_parameters"),
@@ -127,7 +134,7 @@ record ResultSeries(String model, String method, List<Point> points) {
     /** The rounds' range of the measured speed-up at batch 128 over the group's runs, or why it is not a speed-up. */
     @SuppressWarnings("unchecked")
     private static String measuredNote(List<Map<String, Object>> group) {
-        if (group.get(0).get("kind").equals("unstructured")) {
+        if (kind(group.get(0)) == RunKind.UNSTRUCTURED) {
             return "none: masked weights run the same dense kernels";
         }
         double low = Double.POSITIVE_INFINITY;
