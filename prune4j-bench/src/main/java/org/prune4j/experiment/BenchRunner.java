@@ -1,12 +1,12 @@
 package org.prune4j.experiment;
 
+import org.prune4j.measure.LatencyComparison;
 import org.prune4j.train.DataSplits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -89,20 +89,18 @@ public final class BenchRunner {
     }
 
     /** The measured speed-up at batch 128 with its spread, where pruning can cause one. */
-    @SuppressWarnings("unchecked")
     private static String measured(RunMetrics m) {
-        if (!(m.details().get("latency") instanceof Map<?, ?> latency)) {
+        LatencyComparison.AtBatch b128 = RunMetrics.latencyAtBatch128(m.details());
+        if (b128 == null) {
             return "";
         }
-        Map<String, Object> b128 = (Map<String, Object>) latency.get("batch128");
-        double low = ((Number) b128.get("speedUpLow")).doubleValue();
-        double high = ((Number) b128.get("speedUpHigh")).doubleValue();
-        String spread = String.format("rounds %.2f-%.2f%s", low, high, low <= 1 && high >= 1 ? ", within noise" : "");
+        String spread = String.format("rounds %.2f-%.2f%s", b128.speedUpLow(), b128.speedUpHigh(),
+                b128.withinNoise() ? ", within noise" : "");
         if (m.measuredSpeedUpBatch128() == null) {
             return String.format(", latency ratio %.2f (%s; masked weights run the same dense kernels: not a speed-up)",
-                    ((Number) b128.get("speedUp")).doubleValue(), spread);
+                    b128.speedUp(), spread);
         }
-        return String.format(" / %.2f measured (%s)", m.measuredSpeedUpBatch128(), spread);
+        return String.format(" / %.2f measured (%s)", b128.speedUp(), spread);
     }
 
     private static String pct(Double v) {

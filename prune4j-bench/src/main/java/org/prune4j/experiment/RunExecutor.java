@@ -81,8 +81,9 @@ final class RunExecutor {
         TrainingRecipe recipe = TrainingRecipe.fromMap(s.pretrain());
         Model model = freshModel(s);
         try {
-            model.setProvenance(Provenance.of("init", Map.of("model", s.model(), "data", s.data(),
-                    "trainSamples", data.train().size(), "seed", s.seed()), null));
+            // what the model is; Trainer.fit adds how it was trained
+            model.setProvenance(Provenance.of("init", Map.of("model", s.model(), "data", s.data(), "seed", s.seed()),
+                    null));
             long start = System.nanoTime();
             Trainer.fit(model, recipe, data.trainLoader(recipe), List.of());
             details.put("trainSeconds", seconds(start));
@@ -107,7 +108,6 @@ final class RunExecutor {
         TrainingRecipe recipe = method.atInitialization() ? TrainingRecipe.fromMap(s.pretrain()) : fineTune;
         Supplier<Model> start = method.atInitialization() ? () -> initializedLike(denseFile, s.seed()) : null;
         Path out = modelsDir.resolve(s.id() + ".p4j");
-        Provenance[] provenance = new Provenance[1];
         PruningResult r = PruningRun.builder().setReference(() -> Checkpoint.load(denseFile)).optStart(start)
                 .setData(data).setMethod(method)
                 .setSchedule(PruningSchedules.create(s.schedule(),
@@ -115,15 +115,14 @@ final class RunExecutor {
                 .setFineTune(recipe).optCalibrationRecipe(fineTune).optCalibrationBatches(s.calibrationBatches())
                 .optMeasureLatency(measureLatency).optSeed(s.seed())
                 .build().run(model -> {
-                    provenance[0] = Provenance.of("bench-run", s.toMap(), model.provenance());
-                    model.setProvenance(provenance[0]);
+                    model.setProvenance(Provenance.of("bench-run", s.toMap(), model.provenance()));
                     Checkpoint.save(model, out); // atomic: a killed run leaves no half file
                 });
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("fineTuneRecipe", recipe.toMap());
         extra.put("sizeBytesDense", size(denseFile));
         extra.put("checkpoint", out.getFileName().toString());
-        return new Result(RunMetrics.ofPruning(r, size(out), extra), provenance[0].toMap());
+        return new Result(RunMetrics.ofPruning(r, size(out), extra), r.provenance().toMap());
     }
 
     /** The run's pruner: a structured criterion with its budget, or an unstructured method. */

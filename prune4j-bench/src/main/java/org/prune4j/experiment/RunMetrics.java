@@ -46,6 +46,18 @@ public record RunMetrics(Double top1Before, Double top1Pruned, Double top1FineTu
                 b128 == null ? null : b128.speedUp(), sizeBytes, r.seconds().wall(), details);
     }
 
+    /**
+     * The latency comparison at batch 128 in a run's stored metrics (its details, or a results
+     * store row's metrics), or null for runs without one (dense, latency not measured).
+     */
+    public static LatencyComparison.AtBatch latencyAtBatch128(Map<?, ?> metrics) {
+        if (metrics != null && metrics.get("latency") instanceof Map<?, ?> latency
+                && latency.get("batch128") instanceof Map<?, ?> b128) {
+            return JSON.convertValue(b128, LatencyComparison.AtBatch.class);
+        }
+        return null;
+    }
+
     public Map<String, Object> all() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("top1Before", top1Before);

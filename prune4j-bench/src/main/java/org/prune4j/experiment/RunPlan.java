@@ -1,7 +1,6 @@
 package org.prune4j.experiment;
 
 import org.prune4j.pruning.PruningSchedules;
-import org.prune4j.sparsity.UnstructuredMethod;
 import org.prune4j.sparsity.UnstructuredMethods;
 import org.prune4j.train.TrainingRecipe;
 
@@ -63,8 +62,7 @@ public final class RunPlan {
     private static RunSettings unstructured(BenchSpec spec, RunSettings dense, Map<String, Object> fineTune,
             String method, Double compression) {
         // what really runs: pruning at initialization and N:M patterns prune in one step whatever the spec says
-        UnstructuredMethod m = UnstructuredMethods.get(method);
-        boolean oneShot = m.atInitialization() || m.keepRule().fixedFraction();
+        boolean oneShot = UnstructuredMethods.get(method).prunesInOneStep();
         return RunSettings.builder().setKind(RunKind.UNSTRUCTURED).setModel(dense.model(), dense.modelDigest())
                 .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(dense.pretrain())
                 .optFineTune(fineTune).setMethod(method).optCompression(compression)

@@ -1,6 +1,8 @@
 package org.prune4j.report;
 
 import org.prune4j.experiment.RunKind;
+import org.prune4j.experiment.RunMetrics;
+import org.prune4j.measure.LatencyComparison;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +134,6 @@ record ResultSeries(String model, String method, List<Point> points) {
     }
 
     /** The rounds' range of the measured speed-up at batch 128 over the group's runs, or why it is not a speed-up. */
-    @SuppressWarnings("unchecked")
     private static String measuredNote(List<Map<String, Object>> group) {
         if (kind(group.get(0)) == RunKind.UNSTRUCTURED) {
             return "none: masked weights run the same dense kernels";
@@ -141,13 +142,11 @@ record ResultSeries(String model, String method, List<Point> points) {
         double high = Double.NEGATIVE_INFINITY;
         boolean noise = false;
         for (Map<String, Object> row : group) {
-            if (row.get("metrics") instanceof Map<?, ?> m && m.get("latency") instanceof Map<?, ?> latency
-                    && latency.get("batch128") instanceof Map<?, ?> b) {
-                double l = ((Number) b.get("speedUpLow")).doubleValue();
-                double h = ((Number) b.get("speedUpHigh")).doubleValue();
-                low = Math.min(low, l);
-                high = Math.max(high, h);
-                noise |= l <= 1 && h >= 1;
+            LatencyComparison.AtBatch b = RunMetrics.latencyAtBatch128((Map<?, ?>) row.get("metrics"));
+            if (b != null) {
+                low = Math.min(low, b.speedUpLow());
+                high = Math.max(high, b.speedUpHigh());
+                noise |= b.withinNoise();
             }
         }
         if (low > high) {

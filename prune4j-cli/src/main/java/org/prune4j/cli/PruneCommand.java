@@ -124,6 +124,10 @@ final class PruneCommand implements Callable<Integer> {
                 .optLayerRatios(layerRatios).optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed).build();
         String scheduleName = schedule != null ? schedule
                 : steps > 1 ? PruningSchedules.Iterative.NAME : PruningSchedules.OneShot.NAME;
+        if (!scheduleName.equals(PruningSchedules.Iterative.NAME) && (steps > 1 || fineTuneBetween > 0)) {
+            throw new IllegalArgumentException("--steps and --finetune-epochs-between-steps belong to the iterative "
+                    + "schedule; --schedule " + scheduleName + " does not use them");
+        }
         PruningSchedule pruningSchedule = PruningSchedules.create(scheduleName,
                 new PruningSchedules.Options(steps, fineTuneBetween));
         ModelFormat outputFormat = out == null ? null : OnnxFormat.forFile(out);

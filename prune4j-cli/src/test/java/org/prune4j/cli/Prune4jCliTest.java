@@ -66,6 +66,15 @@ class Prune4jCliTest {
     }
 
     @Test
+    void stepsWithAScheduleThatTakesNoneAreRefusedBeforeTheModelIsRead() throws Exception {
+        Path notAModel = Files.writeString(dir.resolve("junk.p4j"), "not a checkpoint");
+        int code = Prune4jCli.run("prune", "--model", notAModel.toString(), "--criterion", "l1", "--target", "macs=2x",
+                "--data", "synthetic", "--schedule", "agp", "--steps", "3");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--steps").contains("--schedule agp").doesNotContain("checkpoint");
+    }
+
+    @Test
     void trainPrintsOneJsonObjectWithTestAccuracyAndSavesACheckpointThatEvalReads() throws Exception {
         Path run = dir.resolve("run");
         int code = Prune4jCli.run("train", "--model", "lenet5", "--data", "synthetic", "--epochs", "2",
@@ -115,10 +124,11 @@ class Prune4jCliTest {
         assertThat(((Number) ((Map<?, ?>) r.get("pruned")).get("parameters")).longValue())
                 .isLessThan(((Number) ((Map<?, ?>) r.get("reference")).get("parameters")).longValue());
         assertThat(Files.exists(pruned.resolve("model.p4j"))).isTrue();
-        // the pruned model's provenance: fine-tuning, on top of the pruning, on top of the trained model's
+        // the pruned model's provenance: the schedule, on fine-tuning, on the pruning, on the trained model's
         String provenance = r.get("provenance").toString();
-        assertThat(provenance).startsWith("{kind=train").contains("parent={kind=prune").contains("criterion=taylor")
-                .contains("kind=init");
+        assertThat(provenance).startsWith("{kind=pruning-run").contains("schedule=iterative")
+                .contains("parent={kind=train").contains("parent={kind=prune").contains("criterion=taylor")
+                .contains("calibrationBatches=2").contains("kind=init");
 
         err.reset();
         assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "l1", "--target", "macs=1000x",

@@ -32,25 +32,34 @@ public final class ChannelCriteria {
      * Makes a criterion available by {@code name} (lower case, letters, digits and dashes) to
      * {@code prune}, bench specs and the pruner builder. A name that exists is refused.
      */
-    public static synchronized void register(String name, ChannelCriterion.Factory factory) {
+    public static void register(String name, ChannelCriterion.Factory factory) {
         Plugins.load();
-        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
-            throw new IllegalArgumentException("a criterion name is lower case letters, digits and dashes, got '"
-                    + name + "'");
+        synchronized (ChannelCriteria.class) {
+            if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
+                throw new IllegalArgumentException("a criterion name is lower case letters, digits and dashes, got '"
+                        + name + "'");
+            }
+            if (factory == null) {
+                throw new IllegalArgumentException("criterion '" + name + "' needs a factory");
+            }
+            if (FACTORIES.containsKey(name)) {
+                throw new IllegalArgumentException("a channel criterion named '" + name + "' exists already");
+            }
+            String ownName = factory.create(0).name();
+            if (!name.equals(ownName)) { // results name the criterion by name(), run ids by the registered name
+                throw new IllegalArgumentException("criterion registered as '" + name + "' calls itself '" + ownName
+                        + "'; its name() must be the name it is registered under");
+            }
+            FACTORIES.put(name, factory);
         }
-        if (factory == null) {
-            throw new IllegalArgumentException("criterion '" + name + "' needs a factory");
-        }
-        if (FACTORIES.containsKey(name)) {
-            throw new IllegalArgumentException("a channel criterion named '" + name + "' exists already");
-        }
-        FACTORIES.put(name, factory);
     }
 
     /** The registered names, built-in first. */
-    public static synchronized List<String> names() {
+    public static List<String> names() {
         Plugins.load();
-        return new ArrayList<>(FACTORIES.keySet());
+        synchronized (ChannelCriteria.class) {
+            return new ArrayList<>(FACTORIES.keySet());
+        }
     }
 
     public static boolean exists(String name) {
@@ -58,18 +67,19 @@ public final class ChannelCriteria {
     }
 
     /** A fresh criterion (data-driven ones accumulate state, so the pruner makes one per step). */
-    public static synchronized ChannelCriterion create(String name, long seed) {
-        Plugins.load();
-        ChannelCriterion.Factory f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
-        if (f == null) {
-            throw new IllegalArgumentException("unknown criterion '" + name + "'; known are " + names());
-        }
-        return f.create(seed);
+    public static ChannelCriterion create(String name, long seed) {
+        return factory(name).create(seed);
     }
 
     /** The factory registered under {@code name}. */
-    public static synchronized ChannelCriterion.Factory factory(String name) {
-        create(name, 0); // fails with the known names
-        return FACTORIES.get(name.toLowerCase(Locale.ROOT));
+    public static ChannelCriterion.Factory factory(String name) {
+        Plugins.load();
+        synchronized (ChannelCriteria.class) {
+            ChannelCriterion.Factory f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
+            if (f == null) {
+                throw new IllegalArgumentException("unknown criterion '" + name + "'; known are " + FACTORIES.keySet());
+            }
+            return f;
+        }
     }
 }

@@ -1,7 +1,7 @@
 package org.prune4j.criterion;
 
-/** Small helpers for score arrays. */
-final class Scores {
+/** Helpers for score arrays, and the check every pruner makes on a criterion's scores before it acts on them. */
+public final class Scores {
 
     private Scores() {}
 
@@ -11,5 +11,18 @@ final class Scores {
             f[i] = (float) v[i];
         }
         return f;
+    }
+
+    /**
+     * Fails on a NaN score: a diverged gradient or an overflow leaves no evidence of what
+     * matters, and pruning on it would remove arbitrary structure.
+     */
+    public static void requireNoNaN(float[] scores, String criterion, String where) {
+        for (int i = 0; i < scores.length; i++) {
+            if (Float.isNaN(scores[i])) {
+                throw new IllegalStateException("criterion '" + criterion + "' gave NaN for " + where + " at index " + i
+                        + " (diverged gradients or overflow); pruning stopped");
+            }
+        }
     }
 }

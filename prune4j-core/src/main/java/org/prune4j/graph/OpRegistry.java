@@ -50,13 +50,15 @@ public final class OpRegistry {
      * Makes an op type known to checkpoints (by its type name) and to structured pruning (its
      * channel rule). A type name or class that is registered already is refused.
      */
-    public static synchronized void register(OpDescriptor descriptor) {
+    public static void register(OpDescriptor descriptor) {
         Plugins.load();
-        if (BY_TYPE.containsKey(descriptor.type()) || BY_CLASS.containsKey(descriptor.opClass())) {
-            throw new IllegalArgumentException("op type '" + descriptor.type() + "' (" + descriptor.opClass().getName()
-                    + ") is registered already");
+        synchronized (OpRegistry.class) {
+            if (BY_TYPE.containsKey(descriptor.type()) || BY_CLASS.containsKey(descriptor.opClass())) {
+                throw new IllegalArgumentException("op type '" + descriptor.type() + "' (" + descriptor.opClass().getName()
+                        + ") is registered already");
+            }
+            add(descriptor);
         }
-        add(descriptor);
     }
 
     private static void add(OpDescriptor d) {
@@ -65,31 +67,37 @@ public final class OpRegistry {
     }
 
     /** The registered op type names. */
-    public static synchronized Set<String> types() {
+    public static Set<String> types() {
         Plugins.load();
-        return Set.copyOf(BY_TYPE.keySet());
+        synchronized (OpRegistry.class) {
+            return Set.copyOf(BY_TYPE.keySet());
+        }
     }
 
     /** The descriptor of an op's type. */
-    public static synchronized OpDescriptor descriptorOf(Op op) {
+    public static OpDescriptor descriptorOf(Op op) {
         Plugins.load();
-        OpDescriptor d = BY_CLASS.get(op.getClass());
-        if (d == null) {
-            throw new IllegalArgumentException("op type '" + op.type() + "' (" + op.getClass().getName()
-                    + ") is not registered: OpRegistry.register(its DESCRIPTOR) makes it known");
+        synchronized (OpRegistry.class) {
+            OpDescriptor d = BY_CLASS.get(op.getClass());
+            if (d == null) {
+                throw new IllegalArgumentException("op type '" + op.type() + "' (" + op.getClass().getName()
+                        + ") is not registered: OpRegistry.register(its DESCRIPTOR) makes it known");
+            }
+            return d;
         }
-        return d;
     }
 
     /** A new op of {@code type} from its attributes (what checkpoints store). */
-    public static synchronized Op create(String type, Map<String, ?> attributes) {
+    public static Op create(String type, Map<String, ?> attributes) {
         Plugins.load();
-        OpDescriptor d = BY_TYPE.get(type);
-        if (d == null) {
-            throw new IllegalArgumentException(
-                    "unknown op type '" + type + "'; known types are " + BY_TYPE.keySet());
+        synchronized (OpRegistry.class) {
+            OpDescriptor d = BY_TYPE.get(type);
+            if (d == null) {
+                throw new IllegalArgumentException(
+                        "unknown op type '" + type + "'; known types are " + BY_TYPE.keySet());
+            }
+            return d.fromAttributes().apply(new Attributes(type, attributes));
         }
-        return d.fromAttributes().apply(new Attributes(type, attributes));
     }
 
     /** Typed access to an op's attribute map, with errors naming the op and attribute. */

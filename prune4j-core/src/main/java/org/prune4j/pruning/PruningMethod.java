@@ -32,9 +32,12 @@ public interface PruningMethod {
         return false;
     }
 
-    /** Whether the method reaches its budget in one step whatever the schedule (N:M patterns). */
+    /**
+     * Whether the method can only prune in one step, at once (pruning at initialization, N:M
+     * patterns): it runs with the one-shot schedule only.
+     */
     default boolean oneStepOnly() {
-        return false;
+        return atInitialization();
     }
 
     /**

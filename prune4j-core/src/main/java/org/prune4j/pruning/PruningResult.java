@@ -21,7 +21,7 @@ import java.util.Map;
  * @param latency null when not measured
  * @param channels output channels before and after, per conv and linear layer
  */
-public record PruningResult(String kind, String method, String schedule, EvalResult before, EvalResult afterPruning,
+public record PruningResult(PruningKind kind, String method, String schedule, EvalResult before, EvalResult afterPruning,
         EvalResult afterFineTuning, SparsityStats reference, SparsityStats pruned, LatencyComparison latency,
         List<PruningStep> steps, Map<String, List<Long>> channels, Seconds seconds, Provenance provenance) {
 
@@ -74,7 +74,7 @@ public record PruningResult(String kind, String method, String schedule, EvalRes
      */
     @JsonProperty
     public boolean measuredSpeedUpApplies() {
-        return PruningKind.STRUCTURED.label().equals(kind);
+        return kind == PruningKind.STRUCTURED;
     }
 
     /** The measured speed-up at a batch size (1 or 128), or null when not measured or not applicable. */

@@ -10,6 +10,7 @@ import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Model;
 import org.prune4j.model.ParameterState;
+import org.prune4j.model.Provenance;
 import org.prune4j.train.DataSplits;
 import org.prune4j.train.EvalResult;
 import org.prune4j.train.Evaluator;
@@ -91,6 +92,16 @@ public final class PruningRun {
                     session.pruning = pruning;
                     schedule.run(session);
                 }
+                if (session.lastProgress == null || !session.lastProgress.complete()) {
+                    throw new IllegalStateException("schedule '" + schedule.name() + "' ended before it reached the "
+                            + "budget (last pruned to " + (session.lastProgress == null ? "nothing"
+                            : session.lastProgress) + ")");
+                }
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("schedule", schedule.name());
+                record.putAll(schedule.settings());
+                record.put("fineTuneEpochs", fineTuneEpochs);
+                model.setProvenance(Provenance.of("pruning-run", record, model.provenance()));
                 t = System.nanoTime();
                 EvalResult after = Evaluator.evaluate(model, data.testLoader());
                 evaluateSeconds += seconds(t) + session.evaluateSeconds;
@@ -106,7 +117,7 @@ public final class PruningRun {
                 Map<String, Long> channelsAfter = channels(model);
                 channelsBefore.forEach((node, c) -> channels.put(node, List.of(c, channelsAfter.get(node))));
                 keep.accept(model);
-                return new PruningResult(method.kind().label(), method.name(), schedule.name(), before,
+                return new PruningResult(method.kind(), method.name(), schedule.name(), before,
                         session.afterPruning, after, referenceStats, prunedStats, latency, session.steps, channels,
                         new PruningResult.Seconds(session.pruneSeconds, session.trainSeconds, evaluateSeconds,
                                 latencySeconds, seconds(wallStart)),
@@ -120,6 +131,7 @@ public final class PruningRun {
         private final Model model;
         private PruningMethod.Pruning pruning;
         private final List<PruningStep> steps = new ArrayList<>();
+        private Progress lastProgress;
         private EvalResult afterPruning;
         private boolean training;
         private double pruneSeconds;
@@ -134,6 +146,7 @@ public final class PruningRun {
         public void pruneTo(Progress progress, ParameterState state) {
             long t = System.nanoTime();
             steps.add(pruning.pruneTo(progress, state));
+            lastProgress = progress;
             pruneSeconds += seconds(t);
             if (progress.complete() && !training) {
                 t = System.nanoTime();
@@ -286,6 +299,11 @@ public final class PruningRun {
             if (calibrationBatches < 1) {
                 throw new IllegalArgumentException("calibration batches must be at least 1, got " + calibrationBatches);
             }
+            if (method.oneStepOnly() && !(schedule instanceof PruningSchedules.OneShot)) {
+                throw new IllegalArgumentException("'" + method.name() + "' prunes in one step (at initialization or "
+                        + "to an N:M pattern) and runs with the oneshot schedule only, not '" + schedule.name() + "'");
+            }
+            schedule.check(fineTuneEpochs);
             return new PruningRun(this);
         }
     }

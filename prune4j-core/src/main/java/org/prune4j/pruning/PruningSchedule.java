@@ -17,6 +17,12 @@ public interface PruningSchedule {
     /** The schedule's own settings (steps, epochs between them, ...), for provenance and run ids. */
     Map<String, Object> settings();
 
+    /**
+     * Refuses a fine-tuning length this schedule cannot run with (called when a run is built,
+     * before any model is loaded). Nothing by default.
+     */
+    default void check(int fineTuneEpochs) {}
+
     /** Prunes to the full budget and trains, through {@code session}. */
     void run(PruningSession session);
 }

@@ -44,30 +44,36 @@ public final class PruningSchedules {
 
     private PruningSchedules() {}
 
-    public static synchronized void register(String name, Factory factory) {
+    public static void register(String name, Factory factory) {
         Plugins.load();
-        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*") || factory == null) {
-            throw new IllegalArgumentException("a schedule needs a name of lower case letters, digits and dashes and "
-                    + "a factory, got '" + name + "'");
+        synchronized (PruningSchedules.class) {
+            if (name == null || !name.matches("[a-z0-9][a-z0-9-]*") || factory == null) {
+                throw new IllegalArgumentException("a schedule needs a name of lower case letters, digits and dashes and "
+                        + "a factory, got '" + name + "'");
+            }
+            if (FACTORIES.containsKey(name)) {
+                throw new IllegalArgumentException("a pruning schedule named '" + name + "' exists already");
+            }
+            FACTORIES.put(name, factory);
         }
-        if (FACTORIES.containsKey(name)) {
-            throw new IllegalArgumentException("a pruning schedule named '" + name + "' exists already");
-        }
-        FACTORIES.put(name, factory);
     }
 
-    public static synchronized List<String> names() {
+    public static List<String> names() {
         Plugins.load();
-        return new ArrayList<>(FACTORIES.keySet());
+        synchronized (PruningSchedules.class) {
+            return new ArrayList<>(FACTORIES.keySet());
+        }
     }
 
-    public static synchronized PruningSchedule create(String name, Options options) {
+    public static PruningSchedule create(String name, Options options) {
         Plugins.load();
-        Factory f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
-        if (f == null) {
-            throw new IllegalArgumentException("unknown pruning schedule '" + name + "'; known are " + names());
+        synchronized (PruningSchedules.class) {
+            Factory f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
+            if (f == null) {
+                throw new IllegalArgumentException("unknown pruning schedule '" + name + "'; known are " + names());
+            }
+            return f.create(options);
         }
-        return f.create(options);
     }
 
     /** Prune to the budget at once, then fine-tune. */
@@ -147,6 +153,15 @@ public final class PruningSchedules {
         @Override
         public Map<String, Object> settings() {
             return Map.of();
+        }
+
+        /** AGP prunes from inside fine-tuning: without an epoch it would prune nothing. */
+        @Override
+        public void check(int fineTuneEpochs) {
+            if (fineTuneEpochs < 1) {
+                throw new IllegalArgumentException("the agp schedule prunes while it fine-tunes and needs at least one "
+                        + "fine-tuning epoch, got " + fineTuneEpochs);
+            }
         }
 
         @Override

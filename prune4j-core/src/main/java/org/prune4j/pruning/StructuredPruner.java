@@ -10,10 +10,10 @@ import org.prune4j.dependency.Group;
 import org.prune4j.criterion.ChannelCriteria;
 import org.prune4j.criterion.ChannelCriterion;
 import org.prune4j.criterion.Normalizer;
+import org.prune4j.criterion.Scores;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.model.ParameterState;
-import org.prune4j.model.Provenance;
 import org.prune4j.criterion.Calibration;
 
 import java.util.ArrayList;
@@ -80,10 +80,6 @@ public final class StructuredPruner implements PruningMethod {
         return criterionName;
     }
 
-    public PruningTarget target() {
-        return target;
-    }
-
     @Override
     public Map<String, Object> settings() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -95,7 +91,6 @@ public final class StructuredPruner implements PruningMethod {
         m.put("layerRatios", new java.util.TreeMap<>(layerRatios));
         m.put("minChannels", minChannels);
         m.put("roundTo", roundTo);
-        m.put("calibrationBatches", calibrationBatches);
         m.put("seed", seed);
         return m;
     }
@@ -123,7 +118,8 @@ public final class StructuredPruner implements PruningMethod {
         private final ModelSummary original;
         private double done;
         private int step;
-        private Provenance recorded;
+        private boolean usedData;
+        private final PruneRecord record = new PruneRecord();
 
         Run(Model model, Calibration data) {
             this.model = model;
@@ -147,17 +143,12 @@ public final class StructuredPruner implements PruningMethod {
             ChannelCriterion c = criterion.create(seed + step);
             if (c.usesData()) {
                 calibrate(model, data, c, groups);
+                usedData = true;
             }
             Map<Group, float[]> scores = new LinkedHashMap<>();
             for (Group g : groups) {
                 float[] raw = c.score(model, g);
-                for (int i = 0; i < raw.length; i++) {
-                    if (Float.isNaN(raw[i])) {
-                        // a diverged gradient or an overflow: no evidence which channel matters
-                        throw new IllegalStateException("criterion '" + c.name() + "' gave NaN for channel " + i
-                                + " of group " + g.root() + " (diverged gradients or overflow); pruning stopped");
-                    }
-                }
+                Scores.requireNoNaN(raw, c.name(), "group " + g.root());
                 scores.put(g, normalizer.apply(raw));
             }
             Map<Group, Double> fixed = new HashMap<>();
@@ -182,7 +173,7 @@ public final class StructuredPruner implements PruningMethod {
             int count = removal.values().stream().mapToInt(a -> a.length).sum();
             ChannelRemoval.remove(model, removal, state);
             done = progress.t();
-            record();
+            record.update(model, StructuredPruner.this, usedData ? data : null, done, step);
             ModelSummary after = ModelSummary.of(model.graph());
             return new PruningStep(step, done, before.macs(), after.macs(), before.parameters(), after.parameters(),
                     count);
@@ -195,17 +186,6 @@ public final class StructuredPruner implements PruningMethod {
             }
             double keptNow = 1 - Progress.cubic(done).removedShare(finalRatio);
             return 1 - (1 - progress.removedShare(finalRatio)) / keptNow;
-        }
-
-        /** One provenance record per pruning, updated in place while nothing else was recorded after it. */
-        private void record() {
-            Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
-                    : model.provenance();
-            Map<String, Object> s = new LinkedHashMap<>(settings());
-            s.put("progress", done);
-            s.put("steps", step);
-            recorded = Provenance.of("prune", s, parent);
-            model.setProvenance(recorded);
         }
     }
 

@@ -13,4 +13,9 @@ public record UnstructuredMethod(String name, LongFunction<WeightCriterion> crit
     public WeightCriterion newCriterion(long seed) {
         return criterion.apply(seed);
     }
+
+    /** Pruning at initialization and N:M patterns reach their budget in one step, whatever the schedule. */
+    public boolean prunesInOneStep() {
+        return atInitialization || keepRule.fixedFraction();
+    }
 }

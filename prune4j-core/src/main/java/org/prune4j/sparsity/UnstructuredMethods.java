@@ -47,25 +47,29 @@ public final class UnstructuredMethods {
      * Makes a method available by its name (lower case letters, digits and dashes) to the bench
      * and the pruner builder. A name that exists, or that looks like an N:M pattern, is refused.
      */
-    public static synchronized void register(UnstructuredMethod method) {
+    public static void register(UnstructuredMethod method) {
         Plugins.load();
-        String name = method.name();
-        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*") || N_OF_M.matcher(name).matches()) {
-            throw new IllegalArgumentException("a method name is lower case letters, digits and dashes (not nm-N:M), "
-                    + "got '" + name + "'");
+        synchronized (UnstructuredMethods.class) {
+            String name = method.name();
+            if (name == null || !name.matches("[a-z0-9][a-z0-9-]*") || N_OF_M.matcher(name).matches()) {
+                throw new IllegalArgumentException("a method name is lower case letters, digits and dashes (not nm-N:M), "
+                        + "got '" + name + "'");
+            }
+            if (METHODS.containsKey(name)) {
+                throw new IllegalArgumentException("an unstructured method named '" + name + "' exists already");
+            }
+            add(method);
         }
-        if (METHODS.containsKey(name)) {
-            throw new IllegalArgumentException("an unstructured method named '" + name + "' exists already");
-        }
-        add(method);
     }
 
     /** The fixed names plus the N:M form. */
-    public static synchronized List<String> names() {
+    public static List<String> names() {
         Plugins.load();
-        List<String> names = new java.util.ArrayList<>(METHODS.keySet());
-        names.add("nm-N:M (e.g. nm-2:4)");
-        return names;
+        synchronized (UnstructuredMethods.class) {
+            List<String> names = new java.util.ArrayList<>(METHODS.keySet());
+            names.add("nm-N:M (e.g. nm-2:4)");
+            return names;
+        }
     }
 
     public static boolean exists(String name) {
@@ -77,18 +81,20 @@ public final class UnstructuredMethods {
         }
     }
 
-    public static synchronized UnstructuredMethod get(String name) {
+    public static UnstructuredMethod get(String name) {
         Plugins.load();
-        String key = name.toLowerCase(Locale.ROOT);
-        UnstructuredMethod m = METHODS.get(key);
-        if (m != null) {
-            return m;
+        synchronized (UnstructuredMethods.class) {
+            String key = name.toLowerCase(Locale.ROOT);
+            UnstructuredMethod m = METHODS.get(key);
+            if (m != null) {
+                return m;
+            }
+            Matcher nm = N_OF_M.matcher(key);
+            if (nm.matches()) {
+                NofMKeep rule = new NofMKeep(Integer.parseInt(nm.group(1)), Integer.parseInt(nm.group(2)));
+                return new UnstructuredMethod(key, seed -> new MagnitudeCriterion(), rule, false);
+            }
+            throw new IllegalArgumentException("unknown unstructured method '" + name + "'; known are " + names());
         }
-        Matcher nm = N_OF_M.matcher(key);
-        if (nm.matches()) {
-            NofMKeep rule = new NofMKeep(Integer.parseInt(nm.group(1)), Integer.parseInt(nm.group(2)));
-            return new UnstructuredMethod(key, seed -> new MagnitudeCriterion(), rule, false);
-        }
-        throw new IllegalArgumentException("unknown unstructured method '" + name + "'; known are " + names());
     }
 }

@@ -3,12 +3,13 @@ package org.prune4j.sparsity;
 import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.criterion.Calibration;
+import org.prune4j.criterion.Scores;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.model.ParameterState;
-import org.prune4j.model.Provenance;
 import org.prune4j.pruning.Progress;
+import org.prune4j.pruning.PruneRecord;
 import org.prune4j.pruning.PruningKind;
 import org.prune4j.pruning.PruningMethod;
 import org.prune4j.pruning.PruningStep;
@@ -82,16 +83,17 @@ public final class UnstructuredPruner implements PruningMethod {
 
     @Override
     public boolean oneStepOnly() {
-        return method.keepRule().fixedFraction();
+        return method.prunesInOneStep();
     }
 
     @Override
     public Pruning begin(Model model, Calibration calibration) {
         WeightMasks masks = new WeightMasks(model);
         Calibration data = calibration != null ? calibration : this.calibration;
+        Calibration seen = method.newCriterion(seed).usesData() ? data : null;
         return new Pruning() {
             private int step;
-            private Provenance recorded;
+            private final PruneRecord record = new PruneRecord();
 
             @Override
             public PruningStep pruneTo(Progress progress, ParameterState state) {
@@ -103,13 +105,7 @@ public final class UnstructuredPruner implements PruningMethod {
                 } else {
                     prune(model, masks, keep, data);
                 }
-                Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
-                        : model.provenance();
-                Map<String, Object> s = new LinkedHashMap<>(settings());
-                s.put("progress", progress.t());
-                s.put("steps", step);
-                recorded = Provenance.of("prune", s, parent);
-                model.setProvenance(recorded);
+                record.update(model, UnstructuredPruner.this, seen, progress.t(), step);
                 SparsityStats after = SparsityStats.of(model);
                 return new PruningStep(step, progress.t(), before.nonZeroMacs(), after.nonZeroMacs(),
                         before.nonZeroParameters(), after.nonZeroParameters(),
@@ -137,11 +133,10 @@ public final class UnstructuredPruner implements PruningMethod {
             return 1;
         }
         List<Parameter> weights = PrunableWeights.of(model, includeClassifier);
-        if (!progress.cubic()) {
+        if (!progress.cubic()) { // the same share of what is left at every step
             return keepFraction(model, weights, Math.pow(compression, progress.t()));
         }
-        double finalSparsity = 1 - keepFraction(model, weights, compression);
-        return 1 - finalSparsity * (1 - Math.pow(1 - progress.t(), 3));
+        return 1 - progress.removedShare(1 - keepFraction(model, weights, compression));
     }
 
     /** New masks for the model, which is pruned in place. */
@@ -160,18 +155,13 @@ public final class UnstructuredPruner implements PruningMethod {
     public void prune(Model model, WeightMasks masks) {
         List<Parameter> weights = PrunableWeights.of(model, includeClassifier);
         double keep = method.keepRule().fixedFraction() ? 1 : keepFraction(model, weights, compression);
-        pruneToKeepFraction(model, masks, keep);
+        prune(model, masks, keep, calibration);
     }
 
     /**
-     * Prunes until {@code keepFraction} of the prunable weights remain (the gradual schedule calls
-     * this with its own fractions). Criteria with several rounds (SynFlow) shrink the kept fraction
-     * exponentially, rescoring after each round.
+     * Prunes until {@code keepFraction} of the prunable weights remain. Criteria with several
+     * rounds (SynFlow) shrink the kept fraction exponentially, rescoring after each round.
      */
-    public void pruneToKeepFraction(Model model, WeightMasks masks, double keepFraction) {
-        prune(model, masks, keepFraction, calibration);
-    }
-
     private void prune(Model model, WeightMasks masks, double keepFraction, Calibration calibration) {
         if (!(keepFraction > 0 && keepFraction <= 1)) {
             throw new IllegalArgumentException("keep fraction must be in (0, 1], got " + keepFraction);
@@ -191,12 +181,8 @@ public final class UnstructuredPruner implements PruningMethod {
             for (Map.Entry<String, float[]> e : scores.entrySet()) {
                 float[] old = masks.get(e.getKey());
                 float[] s = e.getValue();
+                Scores.requireNoNaN(s, method.name(), e.getKey());
                 for (int i = 0; i < s.length; i++) {
-                    if (Float.isNaN(s[i])) {
-                        // a diverged gradient or an overflow: no evidence the weight matters
-                        throw new IllegalStateException("criterion of method '" + method.name() + "' gave NaN for "
-                                + e.getKey() + "[" + i + "] (diverged gradients or overflow); pruning stopped");
-                    }
                     if (old != null && old[i] == 0) {
                         s[i] = Float.NEGATIVE_INFINITY;
                     }

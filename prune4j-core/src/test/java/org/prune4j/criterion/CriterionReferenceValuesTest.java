@@ -19,6 +19,7 @@ import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.sparsity.GraspCriterion;
+import org.prune4j.sparsity.MagnitudeActivationCriterion;
 import org.prune4j.sparsity.MagnitudeGradientCriterion;
 import org.prune4j.sparsity.SynFlowCriterion;
 
@@ -135,6 +136,28 @@ class CriterionReferenceValuesTest {
             Map<String, float[]> s = new MagnitudeGradientCriterion().score(model, weights(model), calibration());
             assertClose(s.get("fc1.weight"), flatten(W1, r.dW1(), (w, g) -> Math.abs(w * g)));
             assertClose(s.get("fc2.weight"), flatten(W2, r.dW2(), (w, g) -> Math.abs(w * g)));
+        }
+    }
+
+    @Test
+    void magnitudeActivationScoresAreTheAbsoluteWeightTimesItsInputsMeanAbsoluteActivation() {
+        Backprop r = backprop(W1, W2, 1);
+        double[][] meanAbsInput = new double[3][4]; // per fc1 row: the mean |x_i| it reads
+        double[][] meanAbsHidden = new double[2][3]; // per fc2 row: the mean |relu_k| it reads
+        for (int s = 0; s < X.length; s++) {
+            for (int k = 0; k < 3; k++) {
+                for (int i = 0; i < 4; i++) {
+                    meanAbsInput[k][i] += Math.abs(X[s][i]) / X.length;
+                }
+                for (int j = 0; j < 2; j++) {
+                    meanAbsHidden[j][k] += Math.abs(r.a()[s][k]) / X.length;
+                }
+            }
+        }
+        try (Model model = mlp(false)) {
+            Map<String, float[]> s = new MagnitudeActivationCriterion().score(model, weights(model), calibration());
+            assertClose(s.get("fc1.weight"), flatten(W1, meanAbsInput, (w, a) -> Math.abs(w) * a));
+            assertClose(s.get("fc2.weight"), flatten(W2, meanAbsHidden, (w, a) -> Math.abs(w) * a));
         }
     }
 

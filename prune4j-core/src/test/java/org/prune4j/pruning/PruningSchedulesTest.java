@@ -107,6 +107,66 @@ class PruningSchedulesTest {
         assertThat(result.afterFineTuning().loss()).isFinite();
     }
 
+    @Test
+    void gradualPruningWithoutFineTuningEpochsIsRefusedBeforeAnyModelIsLoaded() {
+        var run = PruningRun.builder().setReference(() -> {
+            throw new AssertionError("no model may be loaded");
+        }).setData(DATA).setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x"))
+                .build()).setSchedule(new PruningSchedules.Gradual()).setFineTune(THREE_EPOCHS, 0);
+        assertThatThrownBy(run::build).hasMessageContaining("agp").hasMessageContaining("at least one fine-tuning epoch");
+    }
+
+    @Test
+    void oneStepMethodsAreRefusedWithAnIterativeSchedule() {
+        var run = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(DATA)
+                .setMethod(UnstructuredPruner.builder().setMethod("nm-2:4").build())
+                .setSchedule(new PruningSchedules.Iterative(3, 1)).setFineTune(THREE_EPOCHS);
+        assertThatThrownBy(run::build).hasMessageContaining("'nm-2:4'").hasMessageContaining("oneshot schedule only")
+                .hasMessageContaining("'iterative'");
+    }
+
+    @Test
+    void aScheduleThatStopsShortOfTheBudgetFailsTheRun() {
+        PruningSchedule halfway = new PruningSchedule() {
+            @Override
+            public String name() {
+                return "halfway";
+            }
+
+            @Override
+            public java.util.Map<String, Object> settings() {
+                return java.util.Map.of();
+            }
+
+            @Override
+            public void run(PruningSession session) {
+                session.pruneTo(Progress.geometric(0.5), null);
+            }
+        };
+        var run = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(DATA)
+                .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(halfway).setFineTune(THREE_EPOCHS, 0).optMeasureLatency(false).build();
+        assertThatThrownBy(() -> run.run(m -> {})).hasMessageContaining("'halfway' ended before it reached the budget");
+    }
+
+    /** The pruned model says how it was pruned: the criterion with the data it saw, and the schedule. */
+    @Test
+    void theResultsProvenanceRecordsTheScheduleAndTheCalibrationBatchesTheCriterionSaw() {
+        PruningResult result = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(DATA)
+                .setMethod(StructuredPruner.builder().setCriterion("taylor").setTarget(PruningTarget.parse("macs=2x"))
+                        .build())
+                .setSchedule(new PruningSchedules.Iterative(2, 0)).setFineTune(THREE_EPOCHS, 0)
+                .optCalibrationBatches(3).optMeasureLatency(false).build().run(m -> {});
+        var run = result.provenance();
+        assertThat(run.kind()).isEqualTo("pruning-run");
+        assertThat(run.settings()).containsEntry("schedule", "iterative").containsEntry("steps", 2)
+                .containsEntry("fineTuneEpochs", 0);
+        var prune = run.parent();
+        assertThat(prune.kind()).isEqualTo("prune");
+        assertThat(prune.settings()).containsEntry("criterion", "taylor").containsEntry("calibrationBatches", 3)
+                .containsEntry("steps", 2);
+    }
+
     private static Model lenet() {
         Graph g = ModelZoo.build("lenet5", ZooOptions.fashionMnist());
         return Model.builder().setGraph(g).optSeed(1).build();

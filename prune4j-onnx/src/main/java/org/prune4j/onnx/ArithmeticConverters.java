@@ -22,7 +22,7 @@ final class ArithmeticConverters {
         ImportValue a = ctx.input(n, 0);
         ImportValue b = ctx.input(n, 1);
         if (a instanceof Const ca && b instanceof Const cb) {
-            ctx.values.put(n.getOutput(0), ImportContext.constantArithmetic(type, ca, cb));
+            ctx.alias(n, ImportContext.constantArithmetic(type, ca, cb));
             return;
         }
         if (a instanceof Act && b instanceof Act) {
@@ -31,7 +31,7 @@ final class ArithmeticConverters {
             } else if (type.equals("Mul")) {
                 String x = ctx.act(n, 0, index);
                 String y = ctx.act(n, 1, index);
-                boolean gateFirst = ctx.graph.shapeOf(x).size() < ctx.graph.shapeOf(y).size();
+                boolean gateFirst = ctx.shapeOf(x).size() < ctx.shapeOf(y).size();
                 ctx.add(n, index, new MulOp(), gateFirst ? y : x, gateFirst ? x : y); // prune4j takes (x, gate)
             } else {
                 throw ctx.failAt(n, index, type + " of two activations is not supported (only Add and Mul)");
@@ -41,7 +41,7 @@ final class ArithmeticConverters {
         boolean constFirst = a instanceof Const;
         Const c = (Const) (constFirst ? a : b);
         String x = ctx.act(n, constFirst ? 1 : 0, index);
-        Shape s = ctx.graph.shapeOf(x);
+        Shape s = ctx.shapeOf(x);
         int count = c.floats().length;
         if (count != 1 && !ImportContext.isPerChannel(c.dims(), s)) {
             throw ctx.failAt(n, index, type + " with a constant of shape " + Arrays.toString(c.dims()) + " on an activation "

@@ -69,7 +69,7 @@ final class ConvConverters {
                 return new long[4];
             }
             case "SAME_UPPER", "SAME_LOWER" -> {
-                Shape x = ctx.graph.shapeOf(in);
+                Shape x = ctx.shapeOf(in);
                 long[] p = new long[4];
                 for (int i = 0; i < 2; i++) {
                     long size = x.get(i + 1);
@@ -99,6 +99,6 @@ final class ConvConverters {
                     + "Conv or AveragePool (mode constant, value 0, no axes input), got mode " + mode + ", pads "
                     + Arrays.toString(pads) + (axes ? ", axes" : ""));
         }
-        ctx.values.put(n.getOutput(0), new Padded(in, new long[] {pads[2], pads[3], pads[6], pads[7]}));
+        ctx.alias(n, new Padded(in, new long[] {pads[2], pads[3], pads[6], pads[7]}));
     }
 }

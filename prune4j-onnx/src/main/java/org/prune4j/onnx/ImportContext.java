@@ -48,6 +48,26 @@ public final class ImportContext {
         return graph.shapeOf(node);
     }
 
+    /** What the ONNX value {@code name} is so far, or null if no initializer, input or earlier node made it. */
+    public ImportValue valueOf(String name) {
+        return values.get(name);
+    }
+
+    /** The model's ONNX opset (attributes moved to inputs across opsets). */
+    public int opset() {
+        return opset;
+    }
+
+    /** How many nodes read the ONNX value {@code output}: a converter folds a following node only into a sole reader. */
+    public int consumersOf(String output) {
+        return consumers.getOrDefault(output, 0);
+    }
+
+    /** Marks node {@code index} as folded into an earlier one: the import passes over it. */
+    public void skip(NodeProto n, int index) {
+        skipped.add(nodeId(n, index));
+    }
+
     /** (C, 1, 1) or (1, C, 1, 1) against an image (C, H, W); (F) or (1, F) against features (F). */
     public static boolean isPerChannel(long[] dims, Shape activation) {
         long channels = activation.get(0);
@@ -89,6 +109,7 @@ public final class ImportContext {
         return name;
     }
 
+    /** Node {@code n}'s output is {@code v}: another node's activation, a constant, or a pending pattern. */
     public void alias(NodeProto n, ImportValue v) {
         values.put(n.getOutput(0), v);
     }

@@ -43,16 +43,16 @@ final class LinearConverters {
         }
         long out = b.dims()[1];
         float[] bias = null;
-        String biasOutput = null;
+        NodeProto biasAdd = null;
         // A following Add of a constant vector is the bias: fold it into the linear layer.
-        for (int j = index + 1; j < nodes.size() && ctx.consumers.getOrDefault(n.getOutput(0), 0) == 1; j++) {
+        for (int j = index + 1; j < nodes.size() && ctx.consumersOf(n.getOutput(0)) == 1; j++) {
             NodeProto next = nodes.get(j);
             if (next.getOpType().equals("Add") && next.getInputList().contains(n.getOutput(0))) {
                 String other = next.getInput(0).equals(n.getOutput(0)) ? next.getInput(1) : next.getInput(0);
-                if (ctx.values.get(other) instanceof Const c && c.floats().length == out) {
+                if (ctx.valueOf(other) instanceof Const c && c.floats().length == out) {
                     bias = c.floats();
-                    biasOutput = next.getOutput(0);
-                    ctx.skipped.add(ImportContext.nodeId(next, j));
+                    biasAdd = next;
+                    ctx.skip(next, j);
                 }
                 break;
             }
@@ -61,7 +61,7 @@ final class LinearConverters {
         ctx.param(name, "weight", ImportContext.transpose2d(b.floats(), b.dims()));
         if (bias != null) {
             ctx.param(name, "bias", bias);
-            ctx.values.put(biasOutput, new Act(name));
+            ctx.alias(biasAdd, new Act(name));
         }
     }
 }

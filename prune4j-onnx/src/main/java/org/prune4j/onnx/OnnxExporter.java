@@ -18,7 +18,6 @@ import com.google.protobuf.ByteString;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
-import org.prune4j.graph.Op;
 import org.prune4j.graph.ops.ActivationOp;
 import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.BatchNormOp;
@@ -37,6 +36,7 @@ import org.prune4j.graph.ops.ScaleShiftOp;
 import org.prune4j.graph.ops.SoftmaxOp;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
+import org.prune4j.plugin.Plugins;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,44 +119,48 @@ public final class OnnxExporter {
     private static final Map<String, OpExporter> EXPORTERS = new TreeMap<>();
 
     static {
-        register(Conv2dOp.TYPE, OnnxExporter::conv);
-        register(BatchNormOp.TYPE, (n, graph, g) -> g.addNode(node("BatchNormalization", n.name(),
+        EXPORTERS.put(Conv2dOp.TYPE, OnnxExporter::conv);
+        EXPORTERS.put(BatchNormOp.TYPE, (n, graph, g) -> g.addNode(node("BatchNormalization", n.name(),
                 List.of(n.inputs().get(0), n.name() + ".weight", n.name() + ".bias", n.name() + ".runningMean",
                         n.name() + ".runningVar"), n.name())
                 .addAttribute(real("epsilon", ((BatchNormOp) n.op()).epsilon()))));
-        register(LinearOp.TYPE, OnnxExporter::linear);
-        register(ActivationOp.TYPE, (n, graph, g) -> writeActivation((ActivationOp) n.op(), n.name(), n.inputs().get(0), g));
-        register(Pool2dOp.TYPE, OnnxExporter::pool);
-        register(GlobalAvgPoolOp.TYPE, OnnxExporter::globalAvgPool);
-        register(FlattenOp.TYPE, (n, graph, g) -> g.addNode(node("Flatten", n.name(), n.inputs(), n.name())
+        EXPORTERS.put(LinearOp.TYPE, OnnxExporter::linear);
+        EXPORTERS.put(ActivationOp.TYPE, (n, graph, g) -> writeActivation((ActivationOp) n.op(), n.name(), n.inputs().get(0), g));
+        EXPORTERS.put(Pool2dOp.TYPE, OnnxExporter::pool);
+        EXPORTERS.put(GlobalAvgPoolOp.TYPE, OnnxExporter::globalAvgPool);
+        EXPORTERS.put(FlattenOp.TYPE, (n, graph, g) -> g.addNode(node("Flatten", n.name(), n.inputs(), n.name())
                 .addAttribute(integer("axis", 1))));
-        register(AddOp.TYPE, (n, graph, g) -> g.addNode(node("Add", n.name(), n.inputs(), n.name())));
-        register(MulOp.TYPE, (n, graph, g) -> g.addNode(node("Mul", n.name(), n.inputs(), n.name())));
-        register(ConcatOp.TYPE, (n, graph, g) -> g.addNode(node("Concat", n.name(), n.inputs(), n.name())
+        EXPORTERS.put(AddOp.TYPE, (n, graph, g) -> g.addNode(node("Add", n.name(), n.inputs(), n.name())));
+        EXPORTERS.put(MulOp.TYPE, (n, graph, g) -> g.addNode(node("Mul", n.name(), n.inputs(), n.name())));
+        EXPORTERS.put(ConcatOp.TYPE, (n, graph, g) -> g.addNode(node("Concat", n.name(), n.inputs(), n.name())
                 .addAttribute(integer("axis", 1))));
         OpExporter identity = (n, graph, g) -> g.addNode(node("Identity", n.name(), n.inputs(), n.name()));
-        register(DropoutOp.TYPE, identity);
-        register(IdentityOp.TYPE, identity);
-        register(ScaleShiftOp.TYPE, OnnxExporter::scaleShift);
-        register(ChannelAffineOp.TYPE, OnnxExporter::channelAffine);
-        register(SoftmaxOp.TYPE, (n, graph, g) -> g.addNode(node("Softmax", n.name(), n.inputs(), n.name())
+        EXPORTERS.put(DropoutOp.TYPE, identity);
+        EXPORTERS.put(IdentityOp.TYPE, identity);
+        EXPORTERS.put(ScaleShiftOp.TYPE, OnnxExporter::scaleShift);
+        EXPORTERS.put(ChannelAffineOp.TYPE, OnnxExporter::channelAffine);
+        EXPORTERS.put(SoftmaxOp.TYPE, (n, graph, g) -> g.addNode(node("Softmax", n.name(), n.inputs(), n.name())
                 .addAttribute(integer("axis", 1))));
-        register(ChannelShuffleOp.TYPE, OnnxExporter::channelShuffle);
+        EXPORTERS.put(ChannelShuffleOp.TYPE, OnnxExporter::channelShuffle);
     }
 
     /** Makes an op type exportable (e.g. an op a plugin adds), or replaces how one is exported. */
-    public static synchronized void register(String opType, OpExporter exporter) {
-        EXPORTERS.put(opType, exporter);
+    public static void register(String opType, OpExporter exporter) {
+        Plugins.load();
+        synchronized (OnnxExporter.class) {
+            EXPORTERS.put(opType, exporter);
+        }
     }
 
     private static void writeNode(Node n, Graph graph, GraphProto.Builder g) {
+        Plugins.load();
         OpExporter exporter;
         synchronized (OnnxExporter.class) {
             exporter = EXPORTERS.get(n.op().type());
-        }
-        if (exporter == null) {
-            throw new IllegalArgumentException("node '" + n.name() + "': op type '" + n.op().type()
-                    + "' has no ONNX export (OnnxExporter.register adds one); exportable: " + EXPORTERS.keySet());
+            if (exporter == null) {
+                throw new IllegalArgumentException("node '" + n.name() + "': op type '" + n.op().type()
+                        + "' has no ONNX export (OnnxExporter.register adds one); exportable: " + EXPORTERS.keySet());
+            }
         }
         exporter.write(n, graph, g);
     }

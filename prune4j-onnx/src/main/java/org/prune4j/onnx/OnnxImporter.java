@@ -1,7 +1,6 @@
 package org.prune4j.onnx;
 
 import ai.djl.ndarray.types.Shape;
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -25,10 +24,6 @@ import org.prune4j.plugin.Plugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,49 +61,54 @@ public final class OnnxImporter {
 
     static {
         NodeConverter alias = (c, n, i, all) -> c.alias(n, c.input(n, 0));
-        register("Identity", alias);
-        register("Dropout", alias);
-        register("Cast", alias);
-        register("Constant", (c, n, i, all) -> c.values.put(n.getOutput(0), c.constantNode(n)));
-        register("Conv", (c, n, i, all) -> ConvConverters.conv(c, n, i));
-        register("Pad", (c, n, i, all) -> ConvConverters.pad(c, n, i));
-        register("BatchNormalization", (c, n, i, all) -> NormalizationConverters.batchNorm(c, n, i));
-        register("Relu", (c, n, i, all) -> ActivationConverters.activation(c, n, i, ActivationOp.Kind.RELU));
-        register("Sigmoid", (c, n, i, all) -> ActivationConverters.activation(c, n, i, ActivationOp.Kind.SIGMOID));
-        register("HardSwish", (c, n, i, all) -> ActivationConverters.activation(c, n, i, ActivationOp.Kind.HARD_SWISH));
-        register("HardSigmoid", (c, n, i, all) -> ActivationConverters.hardSigmoid(c, n, i));
-        register("Clip", (c, n, i, all) -> ActivationConverters.clip(c, n, i));
-        register("Softmax", (c, n, i, all) -> ActivationConverters.softmax(c, n, i));
+        CONVERTERS.put("Identity", alias);
+        CONVERTERS.put("Dropout", alias);
+        CONVERTERS.put("Cast", alias);
+        CONVERTERS.put("Constant", (c, n, i, all) -> c.alias(n, c.constantNode(n)));
+        CONVERTERS.put("Conv", (c, n, i, all) -> ConvConverters.conv(c, n, i));
+        CONVERTERS.put("Pad", (c, n, i, all) -> ConvConverters.pad(c, n, i));
+        CONVERTERS.put("BatchNormalization", (c, n, i, all) -> NormalizationConverters.batchNorm(c, n, i));
+        CONVERTERS.put("Relu", (c, n, i, all) -> ActivationConverters.activation(c, n, i, ActivationOp.Kind.RELU));
+        CONVERTERS.put("Sigmoid", (c, n, i, all) -> ActivationConverters.activation(c, n, i, ActivationOp.Kind.SIGMOID));
+        CONVERTERS.put("HardSwish", (c, n, i, all) -> ActivationConverters.activation(c, n, i, ActivationOp.Kind.HARD_SWISH));
+        CONVERTERS.put("HardSigmoid", (c, n, i, all) -> ActivationConverters.hardSigmoid(c, n, i));
+        CONVERTERS.put("Clip", (c, n, i, all) -> ActivationConverters.clip(c, n, i));
+        CONVERTERS.put("Softmax", (c, n, i, all) -> ActivationConverters.softmax(c, n, i));
         for (String type : List.of("Add", "Sub", "Mul", "Div")) {
-            register(type, (c, n, i, all) -> ArithmeticConverters.arithmetic(c, n, i));
+            CONVERTERS.put(type, (c, n, i, all) -> ArithmeticConverters.arithmetic(c, n, i));
         }
-        register("MaxPool", (c, n, i, all) -> PoolConverters.pool(c, n, i));
-        register("AveragePool", (c, n, i, all) -> PoolConverters.pool(c, n, i));
-        register("GlobalAveragePool", (c, n, i, all) -> c.add(n, i, new GlobalAvgPoolOp(true), c.act(n, 0, i)));
-        register("ReduceMean", (c, n, i, all) -> PoolConverters.reduceMean(c, n, i));
-        register("Concat", (c, n, i, all) -> ShapeConverters.concat(c, n, i));
-        register("Flatten", (c, n, i, all) -> ShapeConverters.flatten(c, n, i));
-        register("Reshape", (c, n, i, all) -> ShapeConverters.reshape(c, n, i));
-        register("Transpose", (c, n, i, all) -> ShapeConverters.transpose(c, n, i));
-        register("Shape", (c, n, i, all) -> ShapeConverters.shape(c, n, i));
-        register("Gather", (c, n, i, all) -> ShapeConverters.gather(c, n, i));
-        register("Unsqueeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));
-        register("Squeeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));
-        register("Gemm", (c, n, i, all) -> LinearConverters.gemm(c, n, i));
-        register("MatMul", LinearConverters::matMul);
+        CONVERTERS.put("MaxPool", (c, n, i, all) -> PoolConverters.pool(c, n, i));
+        CONVERTERS.put("AveragePool", (c, n, i, all) -> PoolConverters.pool(c, n, i));
+        CONVERTERS.put("GlobalAveragePool", (c, n, i, all) -> c.add(n, i, new GlobalAvgPoolOp(true), c.act(n, 0, i)));
+        CONVERTERS.put("ReduceMean", (c, n, i, all) -> PoolConverters.reduceMean(c, n, i));
+        CONVERTERS.put("Concat", (c, n, i, all) -> ShapeConverters.concat(c, n, i));
+        CONVERTERS.put("Flatten", (c, n, i, all) -> ShapeConverters.flatten(c, n, i));
+        CONVERTERS.put("Reshape", (c, n, i, all) -> ShapeConverters.reshape(c, n, i));
+        CONVERTERS.put("Transpose", (c, n, i, all) -> ShapeConverters.transpose(c, n, i));
+        CONVERTERS.put("Shape", (c, n, i, all) -> ShapeConverters.shape(c, n, i));
+        CONVERTERS.put("Gather", (c, n, i, all) -> ShapeConverters.gather(c, n, i));
+        CONVERTERS.put("Unsqueeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));
+        CONVERTERS.put("Squeeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));
+        CONVERTERS.put("Gemm", (c, n, i, all) -> LinearConverters.gemm(c, n, i));
+        CONVERTERS.put("MatMul", LinearConverters::matMul);
     }
 
     private OnnxImporter() {}
 
     /** Makes an ONNX op type importable (e.g. for an op a plugin adds), or replaces how one is imported. */
-    public static synchronized void register(String onnxOpType, NodeConverter converter) {
-        CONVERTERS.put(onnxOpType, converter);
+    public static void register(String onnxOpType, NodeConverter converter) {
+        Plugins.load();
+        synchronized (OnnxImporter.class) {
+            CONVERTERS.put(onnxOpType, converter);
+        }
     }
 
     /** The ONNX op types that import. */
-    public static synchronized Set<String> supportedOps() {
+    public static Set<String> supportedOps() {
         Plugins.load();
-        return new TreeSet<>(CONVERTERS.keySet());
+        synchronized (OnnxImporter.class) {
+            return new TreeSet<>(CONVERTERS.keySet());
+        }
     }
 
     /** The model in an ONNX file. */
@@ -134,7 +134,6 @@ public final class OnnxImporter {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Provenance metadataProvenance(ModelProto proto) {
         for (var e : proto.getMetadataPropsList()) {
             if (e.getKey().equals("prune4j.provenance")) {
@@ -258,6 +257,7 @@ public final class OnnxImporter {
             throw ctx.failAt(n, index, "op '" + type + "' of domain '" + n.getDomain() + "' is not supported; "
                     + "supported ops: " + supportedOps());
         }
+        Plugins.load();
         NodeConverter converter;
         synchronized (OnnxImporter.class) {
             converter = CONVERTERS.get(type);
@@ -268,7 +268,6 @@ public final class OnnxImporter {
         converter.convert(ctx, n, index, nodes);
     }
 
-    @SuppressWarnings("unchecked")
     private static Model toModel(ImportContext ctx, Graph built, ModelProto proto) {
         Provenance parent = metadataProvenance(proto);
         // Check every parameter against the layer before the model allocates anything: a damaged

@@ -56,7 +56,7 @@ final class PoolConverters {
     static void reduceMean(ImportContext ctx, NodeProto n, int index) {
         String in = ctx.act(n, 0, index);
         Map<String, AttributeProto> a = ImportContext.attributes(n);
-        long[] axes = ctx.opset >= 18 && n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(a, "axes", null);
+        long[] axes = ctx.opset() >= 18 && n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(a, "axes", null);
         boolean keep = ImportContext.intAttr(a, "keepdims", 1) == 1;
         Set<Long> axisSet = new HashSet<>();
         if (axes != null) {
@@ -64,7 +64,7 @@ final class PoolConverters {
                 axisSet.add(x < 0 ? x + 4 : x);
             }
         }
-        if (ctx.graph.shapeOf(in).dimension() != 3 || !axisSet.equals(Set.of(2L, 3L))) {
+        if (ctx.shapeOf(in).dimension() != 3 || !axisSet.equals(Set.of(2L, 3L))) {
             throw ctx.failAt(n, index, "ReduceMean over axes " + Arrays.toString(axes) + " is not supported; prune4j "
                     + "supports the spatial mean of images (axes [2, 3])");
         }

@@ -36,13 +36,13 @@ final class ShapeConverters {
                 }
             }
             long[] l = out.stream().mapToLong(Long::longValue).toArray();
-            ctx.values.put(n.getOutput(0), new Const(ImportContext.toFloats(l), l, new long[] {l.length}));
+            ctx.alias(n, new Const(ImportContext.toFloats(l), l, new long[] {l.length}));
             return;
         }
         for (int i = 0; i < n.getInputCount(); i++) {
             inputs.add(ctx.act(n, i, index));
         }
-        int rank = ctx.graph.shapeOf(inputs.get(0)).dimension() + 1;
+        int rank = ctx.shapeOf(inputs.get(0)).dimension() + 1;
         if (axis != 1 && axis != 1 - rank) {
             throw ctx.failAt(n, index, "Concat along axis " + axis + " is not supported; prune4j concatenates channels (axis 1)");
         }
@@ -54,8 +54,8 @@ final class ShapeConverters {
         if (ImportContext.intAttr(ImportContext.attributes(n), "axis", 1) != 1) {
             throw ctx.failAt(n, index, "Flatten with axis " + ImportContext.intAttr(ImportContext.attributes(n), "axis", 1) + " is not supported (axis 1)");
         }
-        if (ctx.graph.shapeOf(in).dimension() == 1) {
-            ctx.values.put(n.getOutput(0), new Act(in));
+        if (ctx.shapeOf(in).dimension() == 1) {
+            ctx.alias(n, new Act(in));
         } else {
             ctx.add(n, index, new FlattenOp(), in);
         }
@@ -65,11 +65,11 @@ final class ShapeConverters {
         ImportValue x = ctx.input(n, 0);
         long[] target = ctx.constant(n, 1, index).longs();
         if (x instanceof Const c) { // a constant reshaped, e.g. per-channel (C) to (C, 1, 1): fold it
-            ctx.values.put(n.getOutput(0), new Const(c.floats(), c.longs(), reshapedConstant(ctx, n, index, c, target)));
+            ctx.alias(n, new Const(c.floats(), c.longs(), reshapedConstant(ctx, n, index, c, target)));
             return;
         }
         if (x instanceof Swapped sw) {
-            Shape s = ctx.graph.shapeOf(sw.node());
+            Shape s = ctx.shapeOf(sw.node());
             long[] resolved = target.length == 4 ? ImportContext.resolve(target, s) : new long[0];
             if (resolved.length == 4 && resolved[1] == s.get(0) && resolved[2] == s.get(1) && resolved[3] == s.get(2)) {
                 ctx.add(n, index, new ChannelShuffleOp((int) sw.groups()), sw.node());
@@ -78,14 +78,14 @@ final class ShapeConverters {
             throw ctx.failAt(n, index, "a Reshape → Transpose → Reshape that is not a channel shuffle is not supported");
         }
         String in = ctx.act(n, 0, index);
-        Shape s = ctx.graph.shapeOf(in);
+        Shape s = ctx.shapeOf(in);
         long[] resolved = ImportContext.resolve(target, s);
         if (resolved.length == 2) {
             if (resolved[1] != s.size()) {
                 throw ctx.failAt(n, index, "Reshape to " + Arrays.toString(target) + " does not keep the sample size " + s.size());
             }
             if (s.dimension() == 1) {
-                ctx.values.put(n.getOutput(0), new Act(in));
+                ctx.alias(n, new Act(in));
             } else {
                 ctx.add(n, index, new FlattenOp(), in);
             }
@@ -93,11 +93,11 @@ final class ShapeConverters {
         }
         if (resolved.length == 5 && s.dimension() == 3 && resolved[1] * resolved[2] == s.get(0)
                 && resolved[3] == s.get(1) && resolved[4] == s.get(2)) {
-            ctx.values.put(n.getOutput(0), new Grouped(in, resolved[1])); // first step of a channel shuffle
+            ctx.alias(n, new Grouped(in, resolved[1])); // first step of a channel shuffle
             return;
         }
         if (Arrays.equals(Arrays.copyOfRange(resolved, 1, resolved.length), s.getShape())) {
-            ctx.values.put(n.getOutput(0), new Act(in));
+            ctx.alias(n, new Act(in));
             return;
         }
         throw ctx.failAt(n, index, "Reshape of " + s + " to " + Arrays.toString(target) + " is not supported; prune4j "
@@ -138,7 +138,7 @@ final class ShapeConverters {
         ImportValue x = ctx.input(n, 0);
         long[] perm = ImportContext.ints(ImportContext.attributes(n), "perm", null);
         if (x instanceof Grouped gr && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
-            ctx.values.put(n.getOutput(0), new Swapped(gr.node(), gr.groups()));
+            ctx.alias(n, new Swapped(gr.node(), gr.groups()));
             return;
         }
         throw ctx.failAt(n, index, "Transpose with perm " + Arrays.toString(perm) + " is not supported; prune4j imports "
@@ -147,11 +147,11 @@ final class ShapeConverters {
 
     static void shape(ImportContext ctx, NodeProto n, int index) {
         String in = ctx.act(n, 0, index);
-        long[] s = ctx.graph.shapeOf(in).getShape();
+        long[] s = ctx.shapeOf(in).getShape();
         long[] out = new long[s.length + 1];
         out[0] = ImportContext.BATCH;
         System.arraycopy(s, 0, out, 1, s.length);
-        ctx.values.put(n.getOutput(0), new Const(ImportContext.toFloats(out), out, new long[] {out.length}));
+        ctx.alias(n, new Const(ImportContext.toFloats(out), out, new long[] {out.length}));
     }
 
     static void gather(ImportContext ctx, NodeProto n, int index) {
@@ -166,7 +166,7 @@ final class ShapeConverters {
             out[i] = data.longs()[(int) (k < 0 ? k + data.longs().length : k)];
         }
         long[] dims = idx.dims().length == 0 ? new long[0] : new long[] {out.length};
-        ctx.values.put(n.getOutput(0), new Const(ImportContext.toFloats(out), out, dims));
+        ctx.alias(n, new Const(ImportContext.toFloats(out), out, dims));
     }
 
     static void squeezeOrUnsqueeze(ImportContext ctx, NodeProto n, int index) {
@@ -176,13 +176,13 @@ final class ShapeConverters {
             if (n.getOpType().equals("Squeeze") && c.longs().length != 1) {
                 dims = c.dims();
             }
-            ctx.values.put(n.getOutput(0), new Const(c.floats(), c.longs(), dims));
+            ctx.alias(n, new Const(c.floats(), c.longs(), dims));
             return;
         }
         String in = ctx.act(n, 0, index);
-        Shape s = ctx.graph.shapeOf(in);
+        Shape s = ctx.shapeOf(in);
         // (C, 1, 1) ↔ (C): a squeezed pooled image is a flatten, an unsqueezed one a no-op for pooling
-        long[] axes = ctx.opset >= 13 && n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(ImportContext.attributes(n), "axes", null);
+        long[] axes = ctx.opset() >= 13 && n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(ImportContext.attributes(n), "axes", null);
         boolean spatial = axes == null || Set.of(2L, 3L, -1L, -2L).containsAll(Arrays.stream(axes).boxed().toList())
                 && axes.length == 2 && axes[0] != axes[1] && (axes[0] + 4) % 4 + (axes[1] + 4) % 4 == 5;
         if (n.getOpType().equals("Squeeze") && s.dimension() == 3 && s.get(1) == 1 && s.get(2) == 1 && spatial) {

@@ -9,7 +9,6 @@ import org.prune4j.graph.Op;
 import org.prune4j.graph.Node;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.ChannelCoupling;
-import org.prune4j.graph.ChannelRules;
 import org.prune4j.graph.OpDescriptor;
 
 import java.util.List;

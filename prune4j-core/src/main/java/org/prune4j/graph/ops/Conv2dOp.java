@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import org.prune4j.engine.Convolution;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
-import org.prune4j.graph.ChannelRules;
 import org.prune4j.graph.OpDescriptor;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.ParamSpec;

@@ -1,6 +1,5 @@
 package org.prune4j.train.optim;
 
-import ai.djl.ndarray.NDArray;
 
 import org.prune4j.model.Parameter;
 import org.prune4j.model.ParameterState;

@@ -1,0 +1,32 @@
+package org.prune4j.pruning;
+
+import org.prune4j.criterion.Calibration;
+import org.prune4j.model.Model;
+import org.prune4j.model.Provenance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The "prune" record a pruning leaves in its model's provenance: the method's settings, the
+ * calibration its criterion saw (if any) and how far it has come. One record per pruning,
+ * replaced in place while nothing else (training between steps) was recorded after it.
+ */
+public final class PruneRecord {
+
+    private Provenance recorded;
+
+    /** Records the pruning's state after a step; {@code calibration} is null when the criterion used no data. */
+    public void update(Model model, PruningMethod method, Calibration calibration, double progress, int steps) {
+        Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
+                : model.provenance();
+        Map<String, Object> settings = new LinkedHashMap<>(method.settings());
+        if (calibration != null) {
+            settings.put("calibrationBatches", calibration.batches());
+        }
+        settings.put("progress", progress);
+        settings.put("steps", steps);
+        recorded = Provenance.of("prune", settings, parent);
+        model.setProvenance(recorded);
+    }
+}
