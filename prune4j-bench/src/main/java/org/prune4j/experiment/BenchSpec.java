@@ -263,7 +263,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
                     + "top-level 'schedule' is the pruning schedule)");
         }
         r.allowOnly(node, key, RECIPE_KEYS);
-        String schedule = r.string(node, key, "lr_schedule", defaults.schedule());
+        String schedule = r.string(node, key, "lr_schedule", defaults.lrSchedule());
         if (!Schedules.NAMES.contains(schedule)) {
             throw r.error(key + ".lr_schedule", "unknown learning-rate schedule '" + schedule + "'; allowed: "
                     + Schedules.NAMES);
@@ -284,7 +284,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         return defaults.toBuilder().optOptimizer(optimizer).optLearningRate(lr)
                 .optMomentum(r.number(node, key, "momentum", defaults.momentum(), 0))
                 .optNesterov(r.bool(node, key, "nesterov", defaults.nesterov()))
-                .optWeightDecay(r.number(node, key, "weight_decay", defaults.weightDecay(), 0)).optSchedule(schedule)
+                .optWeightDecay(r.number(node, key, "weight_decay", defaults.weightDecay(), 0)).optLrSchedule(schedule)
                 .optWarmupEpochs(warmup).setEpochs(epochs)
                 .optBatchSize(r.integer(node, key, "batch_size", defaults.batchSize(), 1))
                 .optAugment(r.bool(node, key, "augment", defaults.augment())).optSeed(0).build();

@@ -116,7 +116,7 @@ final class PruneCommand implements Callable<Integer> {
         Path base = ModelArgument.checkpointPath(model);
         ModelFormat inputFormat = OnnxFormat.forFile(base);
         TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(fineTuneLr)
-                .optSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
+                .optLrSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
                 .optSeed(seed).build();
         StructuredPruner pruner = StructuredPruner.builder().setCriterion(criterion)
                 .setTarget(PruningTarget.parse(target)).optScope(Scope.parse(scope))

@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
         // Names and settings are checked here, before the data set is loaded.
         TrainingRecipe recipe = TrainingRecipe.builder().setEpochs(epochs).optOptimizer(optimizer)
                 .optLearningRate(learningRate).optMomentum(momentum).optNesterov(!noNesterov && momentum > 0)
-                .optWeightDecay(weightDecay).optSchedule(schedule).optWarmupEpochs(warmupEpochs)
+                .optWeightDecay(weightDecay).optLrSchedule(schedule).optWarmupEpochs(warmupEpochs)
                 .optBatchSize(batchSize).optAugment(augment).optSeed(seed).build();
         ImageDataset probe = DataSets.load(data, dataDir, DataSets.Split.TEST);
         ZooOptions options = new ZooOptions(probe.channels(), probe.height(), probe.numClasses(), width);

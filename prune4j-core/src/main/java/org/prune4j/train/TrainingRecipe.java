@@ -14,21 +14,21 @@ import java.util.Map;
  * Names and numbers are checked when it is made, so a typo fails before any model is loaded.
  *
  * <pre>{@code
- * TrainingRecipe r = TrainingRecipe.builder().setEpochs(3).optLearningRate(0.05).optSchedule("cosine").build();
+ * TrainingRecipe r = TrainingRecipe.builder().setEpochs(3).optLearningRate(0.05).optLrSchedule("cosine").build();
  * }</pre>
  *
- * @param schedule the learning-rate schedule ({@link Schedules#NAMES}); not a pruning schedule
+ * @param lrSchedule the learning-rate schedule ({@link Schedules#NAMES}); not a pruning schedule
  */
 public record TrainingRecipe(String optimizer, double learningRate, double momentum, boolean nesterov,
-        double weightDecay, String schedule, double warmupEpochs, int epochs, int batchSize,
+        double weightDecay, String lrSchedule, double warmupEpochs, int epochs, int batchSize,
         boolean augment, long seed) {
 
     public TrainingRecipe {
         if (!Optimizers.NAMES.contains(optimizer)) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known are " + Optimizers.NAMES);
         }
-        if (!Schedules.NAMES.contains(schedule)) {
-            throw new IllegalArgumentException("unknown learning-rate schedule '" + schedule + "'; known are "
+        if (!Schedules.NAMES.contains(lrSchedule)) {
+            throw new IllegalArgumentException("unknown learning-rate schedule '" + lrSchedule + "'; known are "
                     + Schedules.NAMES);
         }
         if (!(learningRate > 0)) {
@@ -67,13 +67,13 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
      * with Nesterov momentum 0.9, weight decay 5e-4, cosine from 0.01, 2 epochs, batch 128.
      */
     public static TrainingRecipe fineTuneDefaults() {
-        return builder().setEpochs(2).optLearningRate(0.01).optSchedule("cosine").build();
+        return builder().setEpochs(2).optLearningRate(0.01).optLrSchedule("cosine").build();
     }
 
     /** A builder holding this recipe's settings, to change some of them. */
     public Builder toBuilder() {
         return new Builder().optOptimizer(optimizer).optLearningRate(learningRate).optMomentum(momentum)
-                .optNesterov(nesterov).optWeightDecay(weightDecay).optSchedule(schedule).optWarmupEpochs(warmupEpochs)
+                .optNesterov(nesterov).optWeightDecay(weightDecay).optLrSchedule(lrSchedule).optWarmupEpochs(warmupEpochs)
                 .setEpochs(epochs).optBatchSize(batchSize).optAugment(augment).optSeed(seed);
     }
 
@@ -92,7 +92,7 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         return builder().optOptimizer((String) m.get("optimizer"))
                 .optLearningRate(((Number) m.get("learningRate")).doubleValue())
                 .optMomentum(((Number) m.get("momentum")).doubleValue()).optNesterov((Boolean) m.get("nesterov"))
-                .optWeightDecay(((Number) m.get("weightDecay")).doubleValue()).optSchedule((String) m.get("schedule"))
+                .optWeightDecay(((Number) m.get("weightDecay")).doubleValue()).optLrSchedule((String) m.get("schedule"))
                 .optWarmupEpochs(((Number) m.get("warmupEpochs")).doubleValue())
                 .setEpochs(((Number) m.get("epochs")).intValue()).optBatchSize(((Number) m.get("batchSize")).intValue())
                 .optAugment((Boolean) m.get("augment")).optSeed(((Number) m.get("seed")).longValue()).build();
@@ -104,7 +104,7 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
 
     public LearningRateSchedule newSchedule(int batchesPerEpoch) {
         long total = (long) epochs * batchesPerEpoch;
-        return Schedules.create(schedule, learningRate, total, Math.round(warmupEpochs * batchesPerEpoch));
+        return Schedules.create(lrSchedule, learningRate, total, Math.round(warmupEpochs * batchesPerEpoch));
     }
 
     /** The settings by name; the keys are part of provenance and of bench run ids (format version 1). */
@@ -115,7 +115,7 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         m.put("momentum", momentum);
         m.put("nesterov", nesterov);
         m.put("weightDecay", weightDecay);
-        m.put("schedule", schedule);
+        m.put("schedule", lrSchedule); // the key results stores and run ids have always used
         m.put("warmupEpochs", warmupEpochs);
         m.put("epochs", epochs);
         m.put("batchSize", batchSize);
@@ -131,7 +131,7 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         private double momentum = 0.9;
         private boolean nesterov = true;
         private double weightDecay = 5e-4;
-        private String schedule = "onecycle";
+        private String lrSchedule = "onecycle";
         private double warmupEpochs;
         private int epochs;
         private int batchSize = 128;
@@ -173,8 +173,8 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         }
 
         /** The learning-rate schedule: {@code constant}, {@code step}, {@code cosine} or {@code onecycle}. */
-        public Builder optSchedule(String schedule) {
-            this.schedule = schedule == null ? null : schedule.trim().toLowerCase(java.util.Locale.ROOT);
+        public Builder optLrSchedule(String lrSchedule) {
+            this.lrSchedule = lrSchedule == null ? null : lrSchedule.trim().toLowerCase(java.util.Locale.ROOT);
             return this;
         }
 
@@ -201,7 +201,7 @@ public record TrainingRecipe(String optimizer, double learningRate, double momen
         }
 
         public TrainingRecipe build() {
-            return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
+            return new TrainingRecipe(optimizer, learningRate, momentum, nesterov, weightDecay, lrSchedule,
                     warmupEpochs, epochs, batchSize, augment, seed);
         }
     }

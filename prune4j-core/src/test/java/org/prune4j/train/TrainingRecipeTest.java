@@ -9,7 +9,7 @@ class TrainingRecipeTest {
 
     @Test
     void aMisspelledScheduleOrOptimizerFailsWhenTheRecipeIsBuiltNamingTheKnownOnes() {
-        assertThatThrownBy(() -> TrainingRecipe.builder().setEpochs(2).optSchedule("cosin").build())
+        assertThatThrownBy(() -> TrainingRecipe.builder().setEpochs(2).optLrSchedule("cosin").build())
                 .hasMessageContaining("'cosin'").hasMessageContaining("[constant, step, cosine, onecycle]");
         assertThatThrownBy(() -> TrainingRecipe.builder().setEpochs(2).optOptimizer("sgdd").build())
                 .hasMessageContaining("'sgdd'").hasMessageContaining("adamw");
@@ -27,10 +27,10 @@ class TrainingRecipeTest {
     @Test
     void aRecipeSurvivesItsMapByName() {
         TrainingRecipe r = TrainingRecipe.builder().setEpochs(3).optOptimizer("AdamW").optLearningRate(0.003)
-                .optMomentum(0).optNesterov(false).optWeightDecay(0.01).optSchedule("Step").optWarmupEpochs(1)
+                .optMomentum(0).optNesterov(false).optWeightDecay(0.01).optLrSchedule("Step").optWarmupEpochs(1)
                 .optBatchSize(64).optAugment(true).optSeed(9).build();
         assertThat(r.optimizer()).isEqualTo("adamw");
-        assertThat(r.schedule()).isEqualTo("step");
+        assertThat(r.lrSchedule()).isEqualTo("step");
         assertThat(TrainingRecipe.fromMap(r.toMap())).isEqualTo(r);
         assertThat(r.withEpochs(5).toBuilder().setEpochs(3).build()).isEqualTo(r);
     }
