@@ -4,42 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-class Prune4jCliTest {
+class Prune4jCliTest extends CliOutputCapture {
 
     @TempDir
     Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
 
     @Test
     @SuppressWarnings("unchecked")
@@ -176,10 +152,5 @@ class Prune4jCliTest {
         int code = Prune4jCli.run("train", "--model", "lenet5", "--data-dir", dir.resolve("no-such-dir").toString());
         assertThat(code).isNotZero();
         assertThat(err.toString()).contains("apt-get install -y dataset-fashion-mnist");
-    }
-
-    private String lastLine() {
-        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
-        return lines[lines.length - 1];
     }
 }

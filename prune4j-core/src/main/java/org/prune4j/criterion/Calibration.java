@@ -3,6 +3,7 @@ package org.prune4j.criterion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 import org.prune4j.data.Batch;
@@ -43,6 +44,12 @@ public record Calibration(DataLoader loader, int batches) {
                 body.accept(step, batch.toNDList(step));
             }
         }
+    }
+
+    /** The shape of a per-sample, per-channel gate on {@code node}'s output: (N, C, 1, 1) for images, (N, F) for features. */
+    public static Shape gateShape(Model model, String node, long batchSize) {
+        long[] s = model.graph().shapeOf(node).getShape();
+        return s.length == 3 ? new Shape(batchSize, s[0], 1, 1) : new Shape(batchSize, s[0]);
     }
 
     /** Makes the gates of one batch (see {@link Model#forward(NDArray, boolean, Map)}); none by default. */

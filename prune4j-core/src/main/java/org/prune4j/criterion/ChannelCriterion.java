@@ -5,14 +5,16 @@ import ai.djl.ndarray.NDArray;
 import org.prune4j.dependency.Group;
 import org.prune4j.model.Model;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Scores the channels of a group; higher means more important (keep). Data-driven criteria see
- * batches first: for each calibration batch the pruner runs forward and backward and calls
- * {@link #observe}; then {@link #score} is called once per group. A criterion is made fresh for
- * every pruning step by its {@link Factory}.
+ * batches first ({@link #calibrate}): by default, for each calibration batch, forward and
+ * backward with the {@link #gatedNodes} gated, then {@link #observe}; then {@link #score} is
+ * called once per group. A criterion is made fresh for every pruning step by its {@link Factory}.
+ * {@link ChannelScores#of} runs the whole sequence.
  */
 public interface ChannelCriterion {
 
@@ -40,6 +42,25 @@ public interface ChannelCriterion {
      * the gates' gradients available.
      */
     default void observe(Model model, List<Group> groups, Map<String, NDArray> gates) {}
+
+    /**
+     * Lets a data-driven criterion see the calibration batches (only called when {@link #usesData}).
+     * By default: forward and backward on each batch in eval mode, the {@link #gatedNodes}
+     * multiplied by gates of ones that require gradients, then {@link #observe}. Criteria that
+     * need something else from the data (e.g. many forward passes) override this.
+     */
+    default void calibrate(Model model, List<Group> groups, Calibration data) {
+        List<String> gated = gatedNodes(model, groups);
+        data.forEachBackward(model, (step, batchSize) -> {
+            Map<String, NDArray> gates = new HashMap<>();
+            for (String node : gated) {
+                NDArray gate = step.ones(Calibration.gateShape(model, node, batchSize), model.dataType());
+                gate.setRequiresGradient(true);
+                gates.put(node, gate);
+            }
+            return gates;
+        }, 1, gates -> observe(model, groups, gates));
+    }
 
     /** One score per channel of {@code group}. */
     float[] score(Model model, Group group);

@@ -20,9 +20,22 @@ public final class Scores {
     public static void requireNoNaN(float[] scores, String criterion, String where) {
         for (int i = 0; i < scores.length; i++) {
             if (Float.isNaN(scores[i])) {
-                throw new IllegalStateException("criterion '" + criterion + "' gave NaN for " + where + " at index " + i
-                        + " (diverged gradients or overflow); pruning stopped");
+                throw nonFinite(criterion, "NaN", where, i);
             }
         }
+    }
+
+    /** As {@link #requireNoNaN}, and infinite scores fail too (channel scores are finite evidence). */
+    public static void requireFinite(float[] scores, String criterion, String where) {
+        for (int i = 0; i < scores.length; i++) {
+            if (!Float.isFinite(scores[i])) {
+                throw nonFinite(criterion, String.valueOf(scores[i]), where, i);
+            }
+        }
+    }
+
+    private static IllegalStateException nonFinite(String criterion, String value, String where, int index) {
+        return new IllegalStateException("criterion '" + criterion + "' gave " + value + " for " + where + " at index "
+                + index + " (diverged gradients or overflow); pruning stopped");
     }
 }

@@ -2,7 +2,7 @@ package org.prune4j.dependency;
 
 import org.prune4j.graph.Graph;
 import org.prune4j.model.Model;
-import org.prune4j.train.optim.Optimizer;
+import org.prune4j.model.ParameterState;
 
 import java.util.List;
 import java.util.Map;
@@ -47,9 +47,9 @@ public final class Group {
         return channels.get(k).getOrDefault(space, List.of());
     }
 
-    /** Removes channels {@code ks} of this group from the model (and optimizer state, if given). */
-    public void prune(Model model, int[] ks, Optimizer optimizer) {
-        ChannelRemoval.remove(model, Map.of(this, ks), optimizer);
+    /** Removes channels {@code ks} of this group from the model (and per-parameter state such as an optimizer's, if given). */
+    public void prune(Model model, int[] ks, ParameterState state) {
+        ChannelRemoval.remove(model, Map.of(this, ks), state);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.prune4j.pruning;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.data.DataLoader;
 import org.prune4j.dependency.ChannelRemoval;
@@ -10,7 +8,7 @@ import org.prune4j.dependency.Group;
 import org.prune4j.criterion.ChannelCriteria;
 import org.prune4j.criterion.ChannelCriterion;
 import org.prune4j.criterion.Normalizer;
-import org.prune4j.criterion.Scores;
+import org.prune4j.criterion.ChannelScores;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.model.ParameterState;
@@ -141,16 +139,9 @@ public final class StructuredPruner implements PruningMethod {
             }
             List<Group> groups = eligible(deps);
             ChannelCriterion c = criterion.create(seed + step);
-            if (c.usesData()) {
-                calibrate(model, data, c, groups);
-                usedData = true;
-            }
+            usedData |= c.usesData();
             Map<Group, float[]> scores = new LinkedHashMap<>();
-            for (Group g : groups) {
-                float[] raw = c.score(model, g);
-                Scores.requireNoNaN(raw, c.name(), "group " + g.root());
-                scores.put(g, normalizer.apply(raw));
-            }
+            ChannelScores.of(model, c, groups, data).forEach((g, raw) -> scores.put(g, normalizer.apply(raw)));
             Map<Group, Double> fixed = new HashMap<>();
             for (Group g : groups) {
                 for (Map.Entry<String, Double> r : layerRatios.entrySet()) {
@@ -200,26 +191,6 @@ public final class StructuredPruner implements PruningMethod {
             throw new IllegalArgumentException("no prunable groups left (ignored layers: " + ignoredLayers + ")");
         }
         return out;
-    }
-
-    /** Forward and backward on the calibration batches; the criterion observes each. */
-    private static void calibrate(Model model, Calibration data, ChannelCriterion criterion, List<Group> groups) {
-        if (data == null) {
-            throw new IllegalArgumentException("criterion '" + criterion.name() + "' needs calibration data: "
-                    + "call optCalibration(loader, batches)");
-        }
-        List<String> gated = criterion.gatedNodes(model, groups);
-        data.forEachBackward(model, (step, batchSize) -> {
-            Map<String, NDArray> gates = new HashMap<>();
-            for (String node : gated) {
-                long[] s = model.graph().shapeOf(node).getShape();
-                Shape gateShape = s.length == 3 ? new Shape(batchSize, s[0], 1, 1) : new Shape(batchSize, s[0]);
-                NDArray gate = step.ones(gateShape, model.dataType());
-                gate.setRequiresGradient(true);
-                gates.put(node, gate);
-            }
-            return gates;
-        }, 1, gates -> criterion.observe(model, groups, gates));
     }
 
     /** {@code setCriterion} and {@code setTarget} are required. */
