@@ -9,6 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Exact Hessian-vector products {@code H·v} of a recorded loss, for second-order criteria
@@ -24,12 +25,19 @@ public final class HessianVector {
     private HessianVector() {}
 
     /**
-     * {@code H·v} per parameter, where H is the Hessian of {@code loss} with respect to
-     * {@code params}. The loss must have been computed with gradients recorded (inside an open
-     * GradientCollector). Results are attached to {@code manager}.
+     * {@code H·v} per parameter, where H is the Hessian of the loss with respect to
+     * {@code params}. Call inside an open GradientCollector; {@code loss} computes the loss with
+     * gradients recorded. Results are attached to {@code manager}.
+     *
+     * <p>The loss comes as a supplier because the module must be loaded before the loss graph is
+     * recorded: loading it (on first use) while a recorded graph was alive made that first product
+     * NaN in about 14 of 16 GraSP bench runs (nondeterministic; later products were right); loading it
+     * first, 6 of 6 were right. The mechanism inside libtorch's module loader is not located.
      */
-    public static NDArray[] product(NDArray loss, List<NDArray> params, List<NDArray> vectors, NDManager manager) {
-        return run(module(), loss, params, vectors, manager);
+    public static NDArray[] product(Supplier<NDArray> loss, List<NDArray> params, List<NDArray> vectors,
+            NDManager manager) {
+        PtSymbolBlock hvp = module();
+        return run(hvp, loss.get(), params, vectors, manager);
     }
 
     private static NDArray[] run(PtSymbolBlock hvp, NDArray loss, List<NDArray> params, List<NDArray> vectors,

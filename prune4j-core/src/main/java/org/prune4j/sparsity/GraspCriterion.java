@@ -44,8 +44,9 @@ public final class GraspCriterion implements WeightCriterion {
             }
             NDArray[] products;
             try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                NDArray logits = model.forward(xy.get(0), false).div(TEMPERATURE);
-                products = HessianVector.product(Loss.crossEntropy(logits, xy.get(1)), params, vectors, step);
+                products = HessianVector.product(
+                        () -> Loss.crossEntropy(model.forward(xy.get(0), false).div(TEMPERATURE), xy.get(1)),
+                        params, vectors, step);
             }
             for (int i = 0; i < weights.size(); i++) {
                 float[] add = products[i].toFloatArray();

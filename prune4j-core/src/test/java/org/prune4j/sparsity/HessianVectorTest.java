@@ -34,8 +34,8 @@ class HessianVectorTest {
             NDArray vector = Engines.create(m, v, new Shape(4));
             NDArray[] hv;
             try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                NDArray loss = weight.pow(3).sum().add(weight.mul(u).sum());
-                hv = HessianVector.product(loss, List.of(weight), List.of(vector), m);
+                hv = HessianVector.product(() -> weight.pow(3).sum().add(weight.mul(u).sum()), List.of(weight),
+                        List.of(vector), m);
             }
             float[] actual = hv[0].toFloatArray();
             for (int i = 0; i < w.length; i++) {
