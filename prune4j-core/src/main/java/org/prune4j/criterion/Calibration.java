@@ -33,7 +33,10 @@ public record Calibration(DataLoader loader, int batches) {
         }
     }
 
-    /** Runs {@code body} on each batch (images, labels) inside its own NDManager, freed afterwards. */
+    /**
+     * Runs {@code body} on each batch (images in the model's data type, labels) inside its own
+     * NDManager, freed afterwards.
+     */
     public void forEach(Model model, BiConsumer<NDManager, NDList> body) {
         int seen = 0;
         for (Batch batch : loader.epoch(0)) {
@@ -41,7 +44,11 @@ public record Calibration(DataLoader loader, int batches) {
                 break;
             }
             try (NDManager step = model.manager().newSubManager()) {
-                body.accept(step, batch.toNDList(step));
+                NDList xy = batch.toNDList(step);
+                if (xy.get(0).getDataType() != model.dataType()) { // a float64 model (gradient checks)
+                    xy.set(0, xy.get(0).toType(model.dataType(), false));
+                }
+                body.accept(step, xy);
             }
         }
     }

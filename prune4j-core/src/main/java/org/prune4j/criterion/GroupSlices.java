@@ -6,9 +6,13 @@ import org.prune4j.graph.ParamAxes;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
 import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The parameter slices a group's channels own: every parameter axis (output or input side)
@@ -37,15 +41,32 @@ final class GroupSlices {
     }
 
     /**
-     * Sums {@code f} over the elements of one slice that belong to each channel of the group:
-     * {@code values} is the parameter in row-major order with shape {@code dims}.
+     * For each channel of the group, the sum of {@code f} over the elements it owns in every
+     * parameter the group slices; {@code f} reads element i of a parameter in row-major order.
+     * An element is counted once per channel even when two of its axes are in the group (a conv
+     * that reads and writes the same coupled space, e.g. across a residual add).
      */
-    static double[] reducePerChannel(Group group, Slice slice, float[] values, long[] dims, ElementFunction f) {
-        int axis = slice.axis();
-        long inner = 1;
-        for (int d = axis + 1; d < dims.length; d++) {
-            inner *= dims[d];
+    static double[] sumPerChannel(Model model, Group group, ParameterFunction f) {
+        Map<Parameter, List<Slice>> byParameter = new LinkedHashMap<>();
+        for (Slice s : of(model, group)) {
+            byParameter.computeIfAbsent(model.parameter(s.node(), s.parameter()), p -> new ArrayList<>()).add(s);
         }
+        double[] total = new double[group.size()];
+        byParameter.forEach((p, slices) -> {
+            ElementFunction element = f.of(p);
+            long[] dims = p.value().getShape().getShape();
+            double[] part = slices.size() == 1 ? alongOneAxis(group, slices.get(0), dims, element)
+                    : alongSeveralAxes(group, slices, dims, element);
+            for (int k = 0; k < total.length; k++) {
+                total[k] += part[k];
+            }
+        });
+        return total;
+    }
+
+    private static double[] alongOneAxis(Group group, Slice slice, long[] dims, ElementFunction f) {
+        int axis = slice.axis();
+        long inner = inner(dims, axis);
         long outer = 1;
         for (int d = 0; d < axis; d++) {
             outer *= dims[d];
@@ -71,9 +92,47 @@ final class GroupSlices {
         return perChannel;
     }
 
-    /** A value computed from element {@code i} of the parameter's flat array(s). */
+    /** The union of the channel's slices, element by element (rare, and small layers). */
+    private static double[] alongSeveralAxes(Group group, List<Slice> slices, long[] dims, ElementFunction f) {
+        int size = (int) Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+        double[] perChannel = new double[group.size()];
+        boolean[] owned = new boolean[size];
+        for (int k = 0; k < group.size(); k++) {
+            Arrays.fill(owned, false);
+            for (Slice s : slices) {
+                long inner = inner(dims, s.axis());
+                boolean[] onAxis = new boolean[(int) dims[s.axis()]];
+                group.indicesIn(s.space(), k).forEach(i -> onAxis[i] = true);
+                for (int i = 0; i < size; i++) {
+                    owned[i] |= onAxis[(int) ((i / inner) % dims[s.axis()])];
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                if (owned[i]) {
+                    perChannel[k] += f.apply(i);
+                }
+            }
+        }
+        return perChannel;
+    }
+
+    private static long inner(long[] dims, int axis) {
+        long inner = 1;
+        for (int d = axis + 1; d < dims.length; d++) {
+            inner *= dims[d];
+        }
+        return inner;
+    }
+
+    /** A value computed from element {@code i} of a parameter's flat array(s). */
     @FunctionalInterface
     interface ElementFunction {
         double apply(int i);
+    }
+
+    /** The element function of one parameter (read its arrays once, then index them). */
+    @FunctionalInterface
+    interface ParameterFunction {
+        ElementFunction of(Parameter p);
     }
 }

@@ -25,16 +25,9 @@ public final class MagnitudeChannelCriterion implements ChannelCriterion {
 
     @Override
     public float[] score(Model model, Group group) {
-        double[] total = new double[group.size()];
-        for (GroupSlices.Slice s : GroupSlices.of(model, group)) {
-            var value = model.parameter(s.node(), s.parameter()).value();
-            float[] w = value.toFloatArray();
-            double[] part = GroupSlices.reducePerChannel(group, s, w, value.getShape().getShape(),
-                    i -> p == 1 ? Math.abs(w[i]) : (double) w[i] * w[i]);
-            for (int k = 0; k < total.length; k++) {
-                total[k] += part[k];
-            }
-        }
-        return Scores.toFloats(total);
+        return Scores.toFloats(GroupSlices.sumPerChannel(model, group, param -> {
+            float[] w = param.value().toFloatArray();
+            return i -> p == 1 ? Math.abs(w[i]) : (double) w[i] * w[i];
+        }));
     }
 }

@@ -32,19 +32,14 @@ public final class TaylorWeightCriterion implements ChannelCriterion {
     public void observe(Model model, List<Group> groups, Map<String, NDArray> gates) {
         Map<String, float[]> products = new HashMap<>();
         for (Group g : groups) {
-            double[] sum = new double[g.size()];
-            for (GroupSlices.Slice s : GroupSlices.of(model, g)) {
-                NDArray value = model.parameter(s.node(), s.parameter()).value();
-                float[] gw = products.computeIfAbsent(s.node() + "." + s.parameter(), k -> {
-                    try (NDArray grad = value.getGradient(); NDArray product = grad.mul(value)) {
+            double[] sum = GroupSlices.sumPerChannel(model, g, p -> {
+                float[] gw = products.computeIfAbsent(p.fullName(), k -> {
+                    try (NDArray grad = p.value().getGradient(); NDArray product = grad.mul(p.value())) {
                         return product.toFloatArray();
                     }
                 });
-                double[] part = GroupSlices.reducePerChannel(g, s, gw, value.getShape().getShape(), i -> gw[i]);
-                for (int k = 0; k < sum.length; k++) {
-                    sum[k] += part[k];
-                }
-            }
+                return i -> gw[i];
+            });
             double[] acc = accumulated.computeIfAbsent(g.root(), k -> new double[g.size()]);
             for (int k = 0; k < sum.length; k++) {
                 acc[k] += sum[k] * sum[k];
