@@ -23,6 +23,8 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,9 +92,12 @@ final class ScoresCommand implements Callable<Integer> {
                         .build()), batches);
 
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();
+        Map<String, Map<String, float[]>> computed = new HashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
-        for (String m : methods) {
+        // data-free methods first: one that cannot score this model fails before minutes of data passes
+        List<String> order = new ArrayList<>(methods);
+        order.sort(Comparator.comparing(needData::contains));
+        for (String m : order) {
             try (Model copy = load.get()) {
                 List<Group> groups = DependencyGraph.of(copy.graph()).groups();
                 long start = System.nanoTime();
@@ -103,9 +108,11 @@ final class ScoresCommand implements Callable<Integer> {
                     byId.put(id(g), s);
                     sizes.put(id(g), g.size());
                 });
-                scores.put(m, byId);
+                computed.put(m, byId);
             }
         }
+        Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();
+        methods.forEach(m -> scores.put(m, computed.get(m)));
         if (out != null) {
             writeCsv(scores);
         }
