@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The channel criteria by name, as configs and the CLI give them: {@code random}, {@code l1},
- * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, {@code taylor-so}, {@code nisp}, {@code oracle}, and whatever
+ * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, {@code taylor-so}, {@code taylor-so-block}, {@code nisp}, {@code oracle}, and whatever
  * {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
  */
 public final class ChannelCriteria {
@@ -24,7 +24,10 @@ public final class ChannelCriteria {
         FACTORIES.put("bn-scale", seed -> new BatchNormScaleCriterion());
         FACTORIES.put("taylor", seed -> new TaylorWeightCriterion());
         FACTORIES.put("taylor-activation", seed -> new TaylorActivationCriterion());
-        FACTORIES.put(TaylorSecondOrderCriterion.NAME, seed -> new TaylorSecondOrderCriterion());
+        FACTORIES.put(TaylorSecondOrderCriterion.NAME,
+                seed -> new TaylorSecondOrderCriterion(TaylorSecondOrderCriterion.Curvature.ROW));
+        FACTORIES.put(TaylorSecondOrderCriterion.OWN_BLOCK_NAME,
+                seed -> new TaylorSecondOrderCriterion(TaylorSecondOrderCriterion.Curvature.OWN_BLOCK));
         FACTORIES.put(NispCriterion.NAME, seed -> new NispCriterion());
         FACTORIES.put(OracleCriterion.NAME, seed -> new OracleCriterion());
     }

@@ -64,6 +64,27 @@ final class GroupSlices {
         return total;
     }
 
+    /** The elements channel {@code k} owns in each parameter the group slices (the union of its slices). */
+    static Map<Parameter, boolean[]> ownedBy(Model model, Group group, int k) {
+        Map<Parameter, boolean[]> owned = new LinkedHashMap<>();
+        for (Slice s : of(model, group)) {
+            Parameter p = model.parameter(s.node(), s.parameter());
+            long[] dims = p.value().getShape().getShape();
+            boolean[] mask = owned.computeIfAbsent(p, x -> new boolean[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)]);
+            markOwned(group, s, k, dims, mask);
+        }
+        return owned;
+    }
+
+    private static void markOwned(Group group, Slice s, int k, long[] dims, boolean[] mask) {
+        long inner = inner(dims, s.axis());
+        boolean[] onAxis = new boolean[(int) dims[s.axis()]];
+        group.indicesIn(s.space(), k).forEach(i -> onAxis[i] = true);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] |= onAxis[(int) ((i / inner) % dims[s.axis()])];
+        }
+    }
+
     private static double[] alongOneAxis(Group group, Slice slice, long[] dims, ElementFunction f) {
         int axis = slice.axis();
         long inner = inner(dims, axis);
@@ -100,12 +121,7 @@ final class GroupSlices {
         for (int k = 0; k < group.size(); k++) {
             Arrays.fill(owned, false);
             for (Slice s : slices) {
-                long inner = inner(dims, s.axis());
-                boolean[] onAxis = new boolean[(int) dims[s.axis()]];
-                group.indicesIn(s.space(), k).forEach(i -> onAxis[i] = true);
-                for (int i = 0; i < size; i++) {
-                    owned[i] |= onAxis[(int) ((i / inner) % dims[s.axis()])];
-                }
+                markOwned(group, s, k, dims, owned);
             }
             for (int i = 0; i < size; i++) {
                 if (owned[i]) {

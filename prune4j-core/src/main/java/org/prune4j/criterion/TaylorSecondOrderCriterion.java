@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Second-order Taylor importance (Molchanov et al., "Importance Estimation for Neural Network
@@ -28,16 +29,35 @@ import java.util.Map;
  * row product is exact here (one Hessian-vector product per batch, no diagonal or Fisher
  * approximation), so a batch costs about two backward passes more than first-order Taylor. The
  * score is {@code Σ_batches ΔL̂²}, as the paper squares its estimate.
+ *
+ * <p>{@code taylor-so-block} ({@link Curvature#OWN_BLOCK}) takes the channel's own block instead,
+ * {@code ½ w_Sᵀ H w_S}: the exact second-order change of removing that channel alone, at one
+ * Hessian-vector product per channel and batch (for small networks and for checking the row
+ * product, which mixes in the curvature against every other weight).
  */
 public final class TaylorSecondOrderCriterion implements ChannelCriterion {
 
     public static final String NAME = "taylor-so";
+    public static final String OWN_BLOCK_NAME = "taylor-so-block";
 
+    /** Which Hessian product the quadratic term uses. */
+    public enum Curvature {
+        /** {@code w_S · (H W)}: the paper's row product, one Hessian-vector product per batch. */
+        ROW,
+        /** {@code w_S · (H w_S)}: the channel's own block, one product per channel and batch. */
+        OWN_BLOCK
+    }
+
+    private final Curvature curvature;
     private final Map<String, double[]> accumulated = new HashMap<>();
+
+    public TaylorSecondOrderCriterion(Curvature curvature) {
+        this.curvature = curvature;
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return curvature == Curvature.ROW ? NAME : OWN_BLOCK_NAME;
     }
 
     @Override
@@ -47,7 +67,7 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
 
     @Override
     public void calibrate(Model model, List<Group> groups, Calibration data) {
-        data.forEach(model, (step, xy) -> terms(model, groups, step, xy).forEach((root, t) -> {
+        data.forEach(model, (step, xy) -> terms(model, groups, step, xy, curvature).forEach((root, t) -> {
             double[] acc = accumulated.computeIfAbsent(root, k -> new double[t.firstOrder().length]);
             for (int k = 0; k < acc.length; k++) {
                 double estimate = -t.firstOrder()[k] + 0.5 * t.quadratic()[k];
@@ -56,11 +76,11 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
         }));
     }
 
-    /** Per channel of a group: {@code Σ_S g·w} and {@code Σ_S w·(H W)} on one batch. */
+    /** Per channel of a group: {@code Σ_S g·w} and {@code Σ_S w·(H W)} (or {@code w_S·(H w_S)}) on one batch. */
     record Terms(double[] firstOrder, double[] quadratic) {}
 
     /** One batch's terms by group root. */
-    static Map<String, Terms> terms(Model model, List<Group> groups, NDManager step, NDList xy) {
+    static Map<String, Terms> terms(Model model, List<Group> groups, NDManager step, NDList xy, Curvature curvature) {
         List<Parameter> trainable = model.trainableParameters();
         Map<String, double[]> gradient = new HashMap<>();
         try (GradientCollector gc = Engines.get().newGradientCollector()) {
@@ -72,35 +92,75 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
             }
             Engines.zeroGradient(p.value());
         }
-        List<NDArray> values = new ArrayList<>();
-        List<NDArray> directions = new ArrayList<>(); // W itself, detached: a copy that records no graph
-        for (Parameter p : trainable) {
-            values.add(p.value());
-            directions.add(Engines.denseCopy(step, p.value()));
-        }
-        NDArray[] hessianTimesWeights;
-        try (GradientCollector gc = Engines.get().newGradientCollector()) {
-            hessianTimesWeights = HessianVector.product(() -> loss(model, xy), values, directions, step);
-        }
-        Map<String, double[]> hw = new HashMap<>();
-        for (int i = 0; i < trainable.size(); i++) {
-            hw.put(trainable.get(i).fullName(), doubles(hessianTimesWeights[i]));
-        }
         Map<String, Terms> terms = new LinkedHashMap<>();
         for (Group g : groups) {
-            terms.put(g.root(), new Terms(
-                    GroupSlices.sumPerChannel(model, g, p -> {
-                        double[] grad = gradient.get(p.fullName());
+            double[] firstOrder = GroupSlices.sumPerChannel(model, g, p -> {
+                double[] grad = gradient.get(p.fullName());
+                double[] w = doubles(p.value());
+                return i -> grad[i] * w[i];
+            });
+            terms.put(g.root(), new Terms(firstOrder, new double[g.size()]));
+        }
+        if (curvature == Curvature.ROW) {
+            Map<String, double[]> hw = hessianTimes(model, step, xy, p -> Engines.denseCopy(step, p.value()));
+            for (Group g : groups) {
+                double[] quadratic = GroupSlices.sumPerChannel(model, g, p -> {
+                    double[] h = hw.get(p.fullName());
+                    double[] w = doubles(p.value());
+                    return i -> w[i] * h[i];
+                });
+                System.arraycopy(quadratic, 0, terms.get(g.root()).quadratic(), 0, quadratic.length);
+            }
+        } else {
+            for (Group g : groups) {
+                for (int k = 0; k < g.size(); k++) {
+                    Map<Parameter, boolean[]> owned = GroupSlices.ownedBy(model, g, k);
+                    Map<String, double[]> u = new HashMap<>();
+                    owned.forEach((p, mask) -> {
                         double[] w = doubles(p.value());
-                        return i -> grad[i] * w[i];
-                    }),
-                    GroupSlices.sumPerChannel(model, g, p -> {
-                        double[] h = hw.get(p.fullName());
-                        double[] w = doubles(p.value());
-                        return i -> w[i] * h[i];
-                    })));
+                        for (int i = 0; i < w.length; i++) {
+                            w[i] = mask[i] ? w[i] : 0;
+                        }
+                        u.put(p.fullName(), w);
+                    });
+                    Map<String, double[]> hu = hessianTimes(model, step, xy, p -> u.containsKey(p.fullName())
+                            ? Engines.create(step, u.get(p.fullName()), p.value().getShape()).toType(p.value().getDataType(), false)
+                            : step.zeros(p.value().getShape(), p.value().getDataType()));
+                    double uhu = 0;
+                    for (Map.Entry<String, double[]> e : u.entrySet()) {
+                        double[] h = hu.get(e.getKey());
+                        for (int i = 0; i < h.length; i++) {
+                            uhu += e.getValue()[i] * h[i];
+                        }
+                    }
+                    terms.get(g.root()).quadratic()[k] = uhu;
+                }
+            }
         }
         return terms;
+    }
+
+    /** {@code H·v} by parameter name, for {@code v} given per trainable parameter (detached arrays in {@code step}). */
+    private static Map<String, double[]> hessianTimes(Model model, NDManager step, NDList xy,
+            Function<Parameter, NDArray> vector) {
+        List<Parameter> trainable = model.trainableParameters();
+        List<NDArray> values = new ArrayList<>();
+        List<NDArray> vectors = new ArrayList<>();
+        for (Parameter p : trainable) {
+            values.add(p.value());
+            vectors.add(vector.apply(p));
+        }
+        NDArray[] products;
+        try (GradientCollector gc = Engines.get().newGradientCollector()) {
+            products = HessianVector.product(() -> loss(model, xy), values, vectors, step);
+        }
+        Map<String, double[]> byName = new HashMap<>();
+        for (int i = 0; i < trainable.size(); i++) {
+            byName.put(trainable.get(i).fullName(), doubles(products[i]));
+            products[i].close();
+            vectors.get(i).close();
+        }
+        return byName;
     }
 
     private static NDArray loss(Model model, NDList xy) {

@@ -26,8 +26,6 @@ import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.train.Loss;
-import org.prune4j.zoo.ModelZoo;
-import org.prune4j.zoo.ZooOptions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +40,8 @@ class TaylorSecondOrderCriterionTest {
 
     /**
      * With f(α, β) = L(W + α·u + β·W), u the channel's weights in every slice of its group (zero
-     * elsewhere): the first-order term is ∂f/∂α and the quadratic term uᵀ·H·W is ∂²f/∂α∂β, both
-     * by central differences in float64, through a residual block with batch norm. The network is
+     * elsewhere): the first-order term is ∂f/∂α, the row quadratic term uᵀ·H·W is ∂²f/∂α∂β and
+     * the own-block term uᵀ·H·u is ∂²f/∂α², all by central differences in float64, through a residual block with batch norm. The network is
      * smooth (SiLU, average pooling) so that finite differences do not straddle ReLU kinks: on
      * ResNet-20 they moved by 1e-3 between steps of 1e-4 and 1e-5.
      */
@@ -53,7 +51,10 @@ class TaylorSecondOrderCriterionTest {
             List<Group> groups = DependencyGraph.of(model.graph()).groups();
             Calibration one = new Calibration(DataLoader.builder().setDataset(DATA.slice(0, 16)).setBatchSize(16).build(), 1);
             one.forEach(model, (step, xy) -> {
-                Map<String, TaylorSecondOrderCriterion.Terms> terms = TaylorSecondOrderCriterion.terms(model, groups, step, xy);
+                Map<String, TaylorSecondOrderCriterion.Terms> terms =
+                        TaylorSecondOrderCriterion.terms(model, groups, step, xy, TaylorSecondOrderCriterion.Curvature.ROW);
+                Map<String, TaylorSecondOrderCriterion.Terms> ownBlock =
+                        TaylorSecondOrderCriterion.terms(model, groups, step, xy, TaylorSecondOrderCriterion.Curvature.OWN_BLOCK);
                 Map<String, double[]> original = new HashMap<>();
                 model.trainableParameters().forEach(p -> original.put(p.fullName(), p.value().toDoubleArray()));
                 int curved = 0;
@@ -70,7 +71,12 @@ class TaylorSecondOrderCriterionTest {
                                 .isCloseTo(dAlpha, within(1e-7 + 1e-5 * Math.abs(dAlpha)));
                         assertThat(t.quadratic()[k]).as("quadratic, " + what)
                                 .isCloseTo(dAlphaBeta, within(1e-6 + 1e-4 * Math.abs(dAlphaBeta)));
-                        curved += Math.abs(dAlphaBeta) > 1e-3 ? 1 : 0;
+                        double dAlphaAlpha = (f(model, xy, original, u, H, 0) - 2 * f(model, xy, original, u, 0, 0)
+                                + f(model, xy, original, u, -H, 0)) / (H * H);
+                        assertThat(ownBlock.get(g.root()).firstOrder()[k]).isEqualTo(t.firstOrder()[k]);
+                        assertThat(ownBlock.get(g.root()).quadratic()[k]).as("own block, " + what)
+                                .isCloseTo(dAlphaAlpha, within(1e-6 + 1e-4 * Math.abs(dAlphaAlpha)));
+                        curved += Math.abs(dAlphaBeta) > 1e-3 && Math.abs(dAlphaAlpha) > 1e-3 ? 1 : 0;
                     }
                 }
                 assertThat(curved).as("channels whose quadratic term is not negligible").isGreaterThan(2);
@@ -79,16 +85,19 @@ class TaylorSecondOrderCriterionTest {
         }
     }
 
-    /** The score is the squared second-order estimate −first + ½·quadratic, summed over the batches. */
+    /**
+     * The score is the squared second-order estimate −first + ½·quadratic, summed over the
+     * batches (the own-block variant shares this path; its terms are checked above).
+     */
     @Test
     void theScoreSumsTheSquaredEstimateOverBatches() {
-        try (Model model = Model.builder().setGraph(ModelZoo.build("lenet5", ZooOptions.fashionMnist().withWidth(0.5)))
-                .optSeed(2).build()) {
+        try (Model model = Model.builder().setGraph(smoothResidualNet()).optSeed(2).build()) {
             List<Group> groups = DependencyGraph.of(model.graph()).groups();
             Calibration two = new Calibration(DataLoader.builder().setDataset(DATA).setBatchSize(16).build(), 2);
             Map<Group, float[]> scores = ChannelScores.of(model, ChannelCriteria.create("taylor-so", 0), groups, two);
             Map<String, double[]> expected = new HashMap<>();
-            two.forEach(model, (step, xy) -> TaylorSecondOrderCriterion.terms(model, groups, step, xy).forEach((root, t) -> {
+            two.forEach(model, (step, xy) -> TaylorSecondOrderCriterion.terms(model, groups, step, xy,
+                    TaylorSecondOrderCriterion.Curvature.ROW).forEach((root, t) -> {
                 double[] acc = expected.computeIfAbsent(root, r -> new double[t.firstOrder().length]);
                 for (int k = 0; k < acc.length; k++) {
                     double e = -t.firstOrder()[k] + 0.5 * t.quadratic()[k];
