@@ -23,3 +23,7 @@ PY
 [[ -f runs/bench/resnet20-s0/model.p4j ]] || benchmarks/accuracy_runs.sh resnet20-s0
 study runs/bench/lenet5-s0 oracle,taylor,taylor-so,taylor-activation,nisp,l1,l2,random
 study runs/bench/resnet20-s0 oracle,taylor,taylor-so,taylor-activation,nisp,l1,l2,bn-scale,random
+# the own-block check of taylor-so on one batch (about 20 minutes: one Hessian-vector product per channel)
+./prune4j scores --model runs/bench/resnet20-s0 --compare oracle,taylor,taylor-so,taylor-so-block \
+    --data fashion-mnist --batches 1 --batch-size 128 --seed 0 --threads 2 --json \
+    > runs/study/resnet20-s0-block.json 2> runs/study/resnet20-s0-block.log
