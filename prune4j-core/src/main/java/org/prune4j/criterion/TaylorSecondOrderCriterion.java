@@ -92,6 +92,9 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
             }
             Engines.zeroGradient(p.value());
         }
+        Map<String, double[]> hw = curvature == Curvature.ROW
+                ? hessianTimes(model, step, xy, p -> Engines.denseCopy(step, p.value()))
+                : null;
         Map<String, Terms> terms = new LinkedHashMap<>();
         for (Group g : groups) {
             double[] firstOrder = GroupSlices.sumPerChannel(model, g, p -> {
@@ -99,45 +102,41 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
                 double[] w = doubles(p.value());
                 return i -> grad[i] * w[i];
             });
-            terms.put(g.root(), new Terms(firstOrder, new double[g.size()]));
-        }
-        if (curvature == Curvature.ROW) {
-            Map<String, double[]> hw = hessianTimes(model, step, xy, p -> Engines.denseCopy(step, p.value()));
-            for (Group g : groups) {
-                double[] quadratic = GroupSlices.sumPerChannel(model, g, p -> {
-                    double[] h = hw.get(p.fullName());
-                    double[] w = doubles(p.value());
-                    return i -> w[i] * h[i];
-                });
-                System.arraycopy(quadratic, 0, terms.get(g.root()).quadratic(), 0, quadratic.length);
-            }
-        } else {
-            for (Group g : groups) {
-                for (int k = 0; k < g.size(); k++) {
-                    Map<Parameter, boolean[]> owned = GroupSlices.ownedBy(model, g, k);
-                    Map<String, double[]> u = new HashMap<>();
-                    owned.forEach((p, mask) -> {
+            double[] quadratic = hw != null
+                    ? GroupSlices.sumPerChannel(model, g, p -> {
+                        double[] h = hw.get(p.fullName());
                         double[] w = doubles(p.value());
-                        for (int i = 0; i < w.length; i++) {
-                            w[i] = mask[i] ? w[i] : 0;
-                        }
-                        u.put(p.fullName(), w);
-                    });
-                    Map<String, double[]> hu = hessianTimes(model, step, xy, p -> u.containsKey(p.fullName())
-                            ? Engines.create(step, u.get(p.fullName()), p.value().getShape()).toType(p.value().getDataType(), false)
-                            : step.zeros(p.value().getShape(), p.value().getDataType()));
-                    double uhu = 0;
-                    for (Map.Entry<String, double[]> e : u.entrySet()) {
-                        double[] h = hu.get(e.getKey());
-                        for (int i = 0; i < h.length; i++) {
-                            uhu += e.getValue()[i] * h[i];
-                        }
-                    }
-                    terms.get(g.root()).quadratic()[k] = uhu;
+                        return i -> w[i] * h[i];
+                    })
+                    : ownBlockQuadratic(model, step, xy, g);
+            terms.put(g.root(), new Terms(firstOrder, quadratic));
+        }
+        return terms;
+    }
+
+    /** {@code u·(H u)} per channel, u the channel's own weights (zero elsewhere): one product per channel. */
+    private static double[] ownBlockQuadratic(Model model, NDManager step, NDList xy, Group g) {
+        double[] quadratic = new double[g.size()];
+        for (int k = 0; k < g.size(); k++) {
+            Map<String, double[]> u = new HashMap<>();
+            GroupSlices.ownedBy(model, g, k).forEach((p, mask) -> {
+                double[] w = doubles(p.value());
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = mask[i] ? w[i] : 0;
+                }
+                u.put(p.fullName(), w);
+            });
+            Map<String, double[]> hu = hessianTimes(model, step, xy, p -> u.containsKey(p.fullName())
+                    ? Engines.create(step, u.get(p.fullName()), p.value().getShape()).toType(p.value().getDataType(), false)
+                    : step.zeros(p.value().getShape(), p.value().getDataType()));
+            for (Map.Entry<String, double[]> e : u.entrySet()) {
+                double[] h = hu.get(e.getKey());
+                for (int i = 0; i < h.length; i++) {
+                    quadratic[k] += e.getValue()[i] * h[i];
                 }
             }
         }
-        return terms;
+        return quadratic;
     }
 
     /** {@code H·v} by parameter name, for {@code v} given per trainable parameter (detached arrays in {@code step}). */

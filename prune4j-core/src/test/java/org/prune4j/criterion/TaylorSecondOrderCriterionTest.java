@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.ImageDataset;
 import org.prune4j.data.SyntheticImages;
@@ -85,19 +87,18 @@ class TaylorSecondOrderCriterionTest {
         }
     }
 
-    /**
-     * The score is the squared second-order estimate −first + ½·quadratic, summed over the
-     * batches (the own-block variant shares this path; its terms are checked above).
-     */
-    @Test
-    void theScoreSumsTheSquaredEstimateOverBatches() {
+    /** The score is the squared second-order estimate −first + ½·quadratic, summed over the batches. */
+    @ParameterizedTest
+    @EnumSource(TaylorSecondOrderCriterion.Curvature.class)
+    void theScoreSumsTheSquaredEstimateOverBatches(TaylorSecondOrderCriterion.Curvature curvature) {
         try (Model model = Model.builder().setGraph(smoothResidualNet()).optSeed(2).build()) {
             List<Group> groups = DependencyGraph.of(model.graph()).groups();
             Calibration two = new Calibration(DataLoader.builder().setDataset(DATA).setBatchSize(16).build(), 2);
-            Map<Group, float[]> scores = ChannelScores.of(model, ChannelCriteria.create("taylor-so", 0), groups, two);
+            String name = curvature == TaylorSecondOrderCriterion.Curvature.ROW ? "taylor-so" : "taylor-so-block";
+            Map<Group, float[]> scores = ChannelScores.of(model, ChannelCriteria.create(name, 0), groups, two);
             Map<String, double[]> expected = new HashMap<>();
-            two.forEach(model, (step, xy) -> TaylorSecondOrderCriterion.terms(model, groups, step, xy,
-                    TaylorSecondOrderCriterion.Curvature.ROW).forEach((root, t) -> {
+            two.forEach(model, (step, xy) -> TaylorSecondOrderCriterion.terms(model, groups, step, xy, curvature)
+                    .forEach((root, t) -> {
                 double[] acc = expected.computeIfAbsent(root, r -> new double[t.firstOrder().length]);
                 for (int k = 0; k < acc.length; k++) {
                     double e = -t.firstOrder()[k] + 0.5 * t.quadratic()[k];
