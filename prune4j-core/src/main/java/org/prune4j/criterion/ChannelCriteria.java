@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The channel criteria by name, as configs and the CLI give them: {@code random}, {@code l1},
- * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, {@code taylor-so}, {@code taylor-so-block}, {@code nisp}, {@code oracle}, and whatever
- * {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
+ * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, {@code taylor-so},
+ * {@code taylor-so-block}, {@code nisp}, {@code oracle}, and whatever {@link #register} or a
+ * {@link org.prune4j.plugin.Prune4jPlugin} adds.
  */
 public final class ChannelCriteria {
 

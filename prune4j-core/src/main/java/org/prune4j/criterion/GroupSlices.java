@@ -70,7 +70,7 @@ final class GroupSlices {
         for (Slice s : of(model, group)) {
             Parameter p = model.parameter(s.node(), s.parameter());
             long[] dims = p.value().getShape().getShape();
-            boolean[] mask = owned.computeIfAbsent(p, x -> new boolean[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)]);
+            boolean[] mask = owned.computeIfAbsent(p, x -> new boolean[size(dims)]);
             markOwned(group, s, k, dims, mask);
         }
         return owned;
@@ -115,7 +115,7 @@ final class GroupSlices {
 
     /** The union of the channel's slices, element by element (rare, and small layers). */
     private static double[] alongSeveralAxes(Group group, List<Slice> slices, long[] dims, ElementFunction f) {
-        int size = (int) Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+        int size = size(dims);
         double[] perChannel = new double[group.size()];
         boolean[] owned = new boolean[size];
         for (int k = 0; k < group.size(); k++) {
@@ -130,6 +130,10 @@ final class GroupSlices {
             }
         }
         return perChannel;
+    }
+
+    private static int size(long[] dims) {
+        return (int) Arrays.stream(dims).reduce(1, (a, b) -> a * b);
     }
 
     private static long inner(long[] dims, int axis) {

@@ -83,6 +83,7 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
     static Map<String, Terms> terms(Model model, List<Group> groups, NDManager step, NDList xy, Curvature curvature) {
         List<Parameter> trainable = model.trainableParameters();
         Map<String, double[]> gradient = new HashMap<>();
+        Map<String, double[]> weights = new HashMap<>(); // read once per batch: every group and channel indexes them
         try (GradientCollector gc = Engines.get().newGradientCollector()) {
             gc.backward(loss(model, xy));
         }
@@ -90,6 +91,7 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
             try (NDArray g = p.value().getGradient()) {
                 gradient.put(p.fullName(), doubles(g));
             }
+            weights.put(p.fullName(), doubles(p.value()));
             Engines.zeroGradient(p.value());
         }
         Map<String, double[]> hw = curvature == Curvature.ROW
@@ -99,32 +101,34 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
         for (Group g : groups) {
             double[] firstOrder = GroupSlices.sumPerChannel(model, g, p -> {
                 double[] grad = gradient.get(p.fullName());
-                double[] w = doubles(p.value());
+                double[] w = weights.get(p.fullName());
                 return i -> grad[i] * w[i];
             });
             double[] quadratic = hw != null
                     ? GroupSlices.sumPerChannel(model, g, p -> {
                         double[] h = hw.get(p.fullName());
-                        double[] w = doubles(p.value());
+                        double[] w = weights.get(p.fullName());
                         return i -> w[i] * h[i];
                     })
-                    : ownBlockQuadratic(model, step, xy, g);
+                    : ownBlockQuadratic(model, step, xy, g, weights);
             terms.put(g.root(), new Terms(firstOrder, quadratic));
         }
         return terms;
     }
 
     /** {@code u·(H u)} per channel, u the channel's own weights (zero elsewhere): one product per channel. */
-    private static double[] ownBlockQuadratic(Model model, NDManager step, NDList xy, Group g) {
+    private static double[] ownBlockQuadratic(Model model, NDManager step, NDList xy, Group g,
+            Map<String, double[]> weights) {
         double[] quadratic = new double[g.size()];
         for (int k = 0; k < g.size(); k++) {
             Map<String, double[]> u = new HashMap<>();
             GroupSlices.ownedBy(model, g, k).forEach((p, mask) -> {
-                double[] w = doubles(p.value());
+                double[] w = weights.get(p.fullName());
+                double[] masked = new double[w.length];
                 for (int i = 0; i < w.length; i++) {
-                    w[i] = mask[i] ? w[i] : 0;
+                    masked[i] = mask[i] ? w[i] : 0;
                 }
-                u.put(p.fullName(), w);
+                u.put(p.fullName(), masked);
             });
             Map<String, double[]> hu = hessianTimes(model, step, xy, p -> u.containsKey(p.fullName())
                     ? Engines.create(step, u.get(p.fullName()), p.value().getShape()).toType(p.value().getDataType(), false)
