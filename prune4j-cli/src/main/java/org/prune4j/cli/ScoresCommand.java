@@ -1,5 +1,6 @@
 package org.prune4j.cli;
 
+import org.prune4j.criterion.Bottlenecks;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.criterion.ChannelCriteria;
 import org.prune4j.criterion.ChannelCriterion;
@@ -74,12 +75,25 @@ final class ScoresCommand implements Callable<Integer> {
     @Option(names = "--out", description = "CSV file of all scores: group,channel,method,score.")
     Path out;
 
+    @Option(names = "--bottlenecks", paramLabel = "FRACTION",
+            description = "Also report, per criterion, the groups that keep at least 90% of their channels when this "
+                    + "fraction of all channels (lowest scores, ranked globally) is removed: SOSP's architectural "
+                    + "bottlenecks. E.g. 0.5.")
+    Double bottlenecks;
+
+    /** A group keeping at least this share of its channels is reported as a bottleneck. */
+    static final double BOTTLENECK_KEPT = 0.9;
+
     @Override
     public Integer call() {
         common.applyEngineSettings();
         List<String> methods = methods();
         if (batches < 1) {
             throw new IllegalArgumentException("--batches must be at least 1, got " + batches);
+        }
+        if (bottlenecks != null && !(bottlenecks > 0 && bottlenecks < 1)) {
+            throw new IllegalArgumentException("--bottlenecks is the fraction of channels removed, in (0, 1), got "
+                    + bottlenecks);
         }
         List<String> needData = methods.stream().filter(m -> ChannelCriteria.create(m, seed).usesData()).toList();
         if (!needData.isEmpty() && data == null) {
@@ -196,6 +210,24 @@ final class ScoresCommand implements Callable<Integer> {
             r.put("pooled", pooled);
             r.put("meanOverGroups", mean);
         }
+        if (bottlenecks != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("removedFraction", bottlenecks);
+            b.put("keptAtLeast", BOTTLENECK_KEPT);
+            Map<String, Object> byMethod = new LinkedHashMap<>();
+            scores.forEach((m, s) -> {
+                List<Bottlenecks.Layer> kept = Bottlenecks.kept(s, bottlenecks);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                Map<String, Integer> keptById = new LinkedHashMap<>();
+                kept.forEach(l -> keptById.put(l.group(), l.kept()));
+                entry.put("kept", keptById);
+                entry.put("bottlenecks", Bottlenecks.flagged(kept, BOTTLENECK_KEPT).stream().map(Bottlenecks.Layer::group)
+                        .toList());
+                byMethod.put(m, entry);
+            });
+            b.put("byMethod", byMethod);
+            r.put("bottlenecks", b);
+        }
         return r;
     }
 
@@ -245,6 +277,19 @@ final class ScoresCommand implements Callable<Integer> {
             });
             System.out.println(pooled);
             System.out.println(mean);
+        }
+        if (bottlenecks != null) {
+            System.out.printf(Locale.ROOT, "%ngroups kept at least %.0f%% whole when %.0f%% of all channels are removed "
+                    + "by global rank (bottlenecks)%n", 100 * BOTTLENECK_KEPT, 100 * bottlenecks);
+            scores.forEach((m, s) -> {
+                List<Bottlenecks.Layer> flagged = Bottlenecks.flagged(Bottlenecks.kept(s, bottlenecks), BOTTLENECK_KEPT);
+                StringBuilder line = new StringBuilder(String.format("  %-" + width + "s", m));
+                if (flagged.isEmpty()) {
+                    line.append(" none");
+                }
+                flagged.forEach(l -> line.append(String.format(" %s %d/%d", l.group(), l.kept(), l.channels())));
+                System.out.println(line);
+            });
         }
         StringBuilder times = new StringBuilder("scoring time:");
         seconds.forEach((m, s) -> times.append(String.format(Locale.ROOT, " %s %.2f s", m, s)));

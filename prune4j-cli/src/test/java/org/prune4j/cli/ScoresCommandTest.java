@@ -60,6 +60,33 @@ class ScoresCommandTest extends CliOutputCapture {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void bottlenecksListTheGroupsAGlobalRankingKeepsAlmostWhole() throws Exception {
+        assertThat(Prune4jCli.run("scores", "--model", "lenet5", "--compare", "sosp-h,l1", "--data", "synthetic",
+                "--batches", "1", "--batch-size", "16", "--bottlenecks", "0.5", "--json")).as(err.toString()).isZero();
+        Map<String, Object> r = new ObjectMapper().readValue(lastLine(), Map.class);
+        Map<String, Object> b = (Map<String, Object>) r.get("bottlenecks");
+        assertThat(b).containsEntry("removedFraction", 0.5).containsEntry("keptAtLeast", 0.9);
+        Map<String, Map<String, Object>> byMethod = (Map<String, Map<String, Object>>) b.get("byMethod");
+        assertThat(byMethod).containsOnlyKeys("sosp-h", "l1");
+        for (Map<String, Object> m : byMethod.values()) {
+            Map<String, Integer> kept = (Map<String, Integer>) m.get("kept");
+            // half of the 226 channels of conv1, conv2, fc1 and fc2 go
+            assertThat(kept.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(113);
+            for (Object flagged : (List<?>) m.get("bottlenecks")) {
+                int channels = ((List<Map<String, Object>>) r.get("groups")).stream().filter(g -> g.get("id").equals(flagged))
+                        .mapToInt(g -> (Integer) g.get("channels")).findFirst().orElseThrow();
+                assertThat(kept.get(flagged)).isGreaterThanOrEqualTo((int) Math.ceil(0.9 * channels));
+            }
+        }
+        out.reset();
+        assertThat(Prune4jCli.run("scores", "--model", "lenet5", "--method", "l1", "--bottlenecks", "0.5")).isZero();
+        assertThat(out.toString()).contains("when 50% of all channels are removed");
+        assertThat(Prune4jCli.run("scores", "--model", "lenet5", "--method", "l1", "--bottlenecks", "1.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--bottlenecks").contains("1.5");
+    }
+
+    @Test
     void badRequestsAreRefusedWithExitTwoAndSayWhatIsWrong() {
         assertThat(Prune4jCli.run("scores", "--model", "lenet5", "--method", "taylor")).isEqualTo(2);
         assertThat(err.toString()).contains("--data is missing").contains("taylor");

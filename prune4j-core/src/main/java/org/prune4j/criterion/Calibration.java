@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
 import org.prune4j.engine.Engines;
+import org.prune4j.engine.Scalars;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.train.Loss;
@@ -80,7 +81,7 @@ public record Calibration(DataLoader loader, int batches) {
             Map<String, NDArray> g = gates.make(step, (int) xy.get(0).getShape().get(0));
             try (GradientCollector gc = Engines.get().newGradientCollector()) {
                 NDArray logits = model.forward(xy.get(0), false, g);
-                gc.backward(Loss.crossEntropy(temperature == 1 ? logits : logits.div(temperature), xy.get(1)));
+                gc.backward(Loss.crossEntropy(temperature == 1 ? logits : Scalars.dividedBy(logits, temperature), xy.get(1)));
             }
             afterBackward.accept(g);
             trainable.forEach(p -> Engines.zeroGradient(p.value()));

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The channel criteria by name, as configs and the CLI give them: {@code random}, {@code l1},
  * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, {@code taylor-so},
- * {@code taylor-so-block}, {@code nisp}, {@code oracle}, and whatever {@link #register} or a
+ * {@code taylor-so-block}, {@code sosp-h}, {@code sosp-i}, {@code nisp}, {@code i-spasp},
+ * {@code sipp}, {@code oracle}, and whatever {@link #register} or a
  * {@link org.prune4j.plugin.Prune4jPlugin} adds.
  */
 public final class ChannelCriteria {
@@ -29,7 +30,11 @@ public final class ChannelCriteria {
                 seed -> new TaylorSecondOrderCriterion(TaylorSecondOrderCriterion.Curvature.ROW));
         FACTORIES.put(TaylorSecondOrderCriterion.OWN_BLOCK_NAME,
                 seed -> new TaylorSecondOrderCriterion(TaylorSecondOrderCriterion.Curvature.OWN_BLOCK));
+        FACTORIES.put(SospCriterion.HESSIAN_NAME, seed -> new SospCriterion(SospCriterion.Variant.H));
+        FACTORIES.put(SospCriterion.PAIRS_NAME, seed -> new SospCriterion(SospCriterion.Variant.I));
         FACTORIES.put(NispCriterion.NAME, seed -> new NispCriterion());
+        FACTORIES.put(ISpaspCriterion.NAME, seed -> new ISpaspCriterion());
+        FACTORIES.put(SippCriterion.NAME, SippCriterion::new);
         FACTORIES.put(OracleCriterion.NAME, seed -> new OracleCriterion());
     }
 

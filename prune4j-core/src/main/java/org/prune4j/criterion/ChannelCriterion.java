@@ -64,4 +64,14 @@ public interface ChannelCriterion {
 
     /** One score per channel of {@code group}. */
     float[] score(Model model, Group group);
+
+    /**
+     * Called with the channels the selector chose to remove (by group), before they go. A
+     * criterion may choose others, as many or more per group, and adjust the weights that stay
+     * (SiPP samples the kept channels and re-weights them); it returns the removal to apply. The
+     * selector's, unchanged, by default.
+     */
+    default Map<Group, int[]> beforeRemoval(Model model, Map<Group, int[]> removal) {
+        return removal;
+    }
 }

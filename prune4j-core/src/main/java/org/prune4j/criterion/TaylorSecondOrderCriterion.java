@@ -3,7 +3,6 @@ package org.prune4j.criterion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 
 import org.prune4j.dependency.Group;
@@ -11,7 +10,6 @@ import org.prune4j.engine.Engines;
 import org.prune4j.engine.HessianVector;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
-import org.prune4j.train.Loss;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,37 +79,14 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
 
     /** One batch's terms by group root. */
     static Map<String, Terms> terms(Model model, List<Group> groups, NDManager step, NDList xy, Curvature curvature) {
-        List<Parameter> trainable = model.trainableParameters();
-        Map<String, double[]> gradient = new HashMap<>();
-        Map<String, double[]> weights = new HashMap<>(); // read once per batch: every group and channel indexes them
-        try (GradientCollector gc = Engines.get().newGradientCollector()) {
-            gc.backward(loss(model, xy));
-        }
-        for (Parameter p : trainable) {
-            try (NDArray g = p.value().getGradient()) {
-                gradient.put(p.fullName(), doubles(g));
-            }
-            weights.put(p.fullName(), doubles(p.value()));
-            Engines.zeroGradient(p.value());
-        }
+        BatchGradient batch = BatchGradient.of(model, xy);
         Map<String, double[]> hw = curvature == Curvature.ROW
                 ? hessianTimes(model, step, xy, p -> Engines.denseCopy(step, p.value()))
                 : null;
         Map<String, Terms> terms = new LinkedHashMap<>();
         for (Group g : groups) {
-            double[] firstOrder = GroupSlices.sumPerChannel(model, g, p -> {
-                double[] grad = gradient.get(p.fullName());
-                double[] w = weights.get(p.fullName());
-                return i -> grad[i] * w[i];
-            });
-            double[] quadratic = hw != null
-                    ? GroupSlices.sumPerChannel(model, g, p -> {
-                        double[] h = hw.get(p.fullName());
-                        double[] w = weights.get(p.fullName());
-                        return i -> w[i] * h[i];
-                    })
-                    : ownBlockQuadratic(model, step, xy, g, weights);
-            terms.put(g.root(), new Terms(firstOrder, quadratic));
+            double[] quadratic = hw != null ? batch.weightsDot(model, g, hw) : ownBlockQuadratic(model, step, xy, g, batch.weights());
+            terms.put(g.root(), new Terms(batch.firstOrder(model, g), quadratic));
         }
         return terms;
     }
@@ -155,25 +130,15 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
         }
         NDArray[] products;
         try (GradientCollector gc = Engines.get().newGradientCollector()) {
-            products = HessianVector.product(() -> loss(model, xy), values, vectors, step);
+            products = HessianVector.product(() -> BatchGradient.loss(model, xy), values, vectors, step);
         }
         Map<String, double[]> byName = new HashMap<>();
         for (int i = 0; i < trainable.size(); i++) {
-            byName.put(trainable.get(i).fullName(), doubles(products[i]));
+            byName.put(trainable.get(i).fullName(), BatchGradient.doubles(products[i]));
             products[i].close();
             vectors.get(i).close();
         }
         return byName;
-    }
-
-    private static NDArray loss(Model model, NDList xy) {
-        return Loss.crossEntropy(model.forward(xy.get(0), false), xy.get(1));
-    }
-
-    private static double[] doubles(NDArray a) {
-        try (NDArray d = a.toType(DataType.FLOAT64, true)) {
-            return d.toDoubleArray();
-        }
     }
 
     @Override

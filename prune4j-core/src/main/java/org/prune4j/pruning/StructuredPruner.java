@@ -161,6 +161,7 @@ public final class StructuredPruner implements PruningMethod {
                         : originalValue / Math.pow(target.value(), progress.t());
                 removal = selector.byCeiling(scope, target.kind(), ceiling, target.toString());
             }
+            removal = c.beforeRemoval(model, removal);
             int count = removal.values().stream().mapToInt(a -> a.length).sum();
             ChannelRemoval.remove(model, removal, state);
             done = progress.t();

@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.engine.Engines;
 import org.prune4j.engine.HessianVector;
+import org.prune4j.engine.Scalars;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.train.Loss;
@@ -45,7 +46,7 @@ public final class GraspCriterion implements WeightCriterion {
             NDArray[] products;
             try (GradientCollector gc = Engines.get().newGradientCollector()) {
                 products = HessianVector.product(
-                        () -> Loss.crossEntropy(model.forward(xy.get(0), false).div(TEMPERATURE), xy.get(1)),
+                        () -> Loss.crossEntropy(Scalars.dividedBy(model.forward(xy.get(0), false), TEMPERATURE), xy.get(1)),
                         params, vectors, step);
             }
             for (int i = 0; i < weights.size(); i++) {

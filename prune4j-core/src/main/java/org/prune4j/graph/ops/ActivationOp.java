@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
+import org.prune4j.engine.Scalars;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.Op;
 import org.prune4j.graph.ChannelRules;
@@ -74,20 +75,23 @@ public final class ActivationOp implements Op {
             case RELU:
                 return Activation.relu(x);
             case RELU6:
-                return Activation.relu6(x);
+                return x.clip(0, 6);   // not Activation.relu6: see Scalars
             case SIGMOID:
                 return Activation.sigmoid(x);
             case HARD_SIGMOID:
                 // relu6(x + 3) / 6, as torch.nn.Hardsigmoid (ONNX HardSigmoid with alpha 1/6, beta 0.5)
-                try (NDArray shifted = x.add(3f)) {
-                    return Activation.relu6(shifted).divi(6f);
+                try (NDArray shifted = Scalars.plus(x, 3); NDArray gate = shifted.clip(0, 6)) {
+                    return Scalars.dividedBy(gate, 6);
                 }
             case SILU:
-                return Activation.swish(x, 1f);
+                try (NDArray gate = Activation.sigmoid(x)) {   // not Activation.swish: see Scalars
+                    return x.mul(gate);
+                }
             case HARD_SWISH:
                 // x * relu6(x + 3) / 6, as torch.nn.Hardswish
-                try (NDArray shifted = x.add(3f); NDArray gate = Activation.relu6(shifted)) {
-                    return x.mul(gate).divi(6f);
+                try (NDArray shifted = Scalars.plus(x, 3); NDArray gate = shifted.clip(0, 6);
+                        NDArray gated = x.mul(gate)) {
+                    return Scalars.dividedBy(gated, 6);
                 }
             default:
                 throw new IllegalStateException("unhandled activation " + kind);

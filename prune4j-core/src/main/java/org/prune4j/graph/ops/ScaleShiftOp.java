@@ -3,6 +3,7 @@ package org.prune4j.graph.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
+import org.prune4j.engine.Scalars;
 import org.prune4j.graph.NodeParameters;
 import org.prune4j.graph.OpRegistry;
 import org.prune4j.graph.Op;
@@ -56,8 +57,13 @@ public final class ScaleShiftOp implements Op {
     @Override
     public NDArray forward(List<NDArray> inputs, NodeParameters params, boolean training) {
         NDArray x = inputs.get(0);
-        NDArray scaled = scale == 1 ? x.duplicate() : x.mul((float) scale);
-        return shift == 0 ? scaled : scaled.addi((float) shift);
+        NDArray scaled = scale == 1 ? x.duplicate() : Scalars.times(x, scale);
+        if (shift == 0) {
+            return scaled;
+        }
+        try (scaled) {
+            return Scalars.plus(scaled, shift);
+        }
     }
 
     @Override
