@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.prune4j.data.DataSets;
 import org.prune4j.criterion.ChannelCriteria;
 import org.prune4j.criterion.Normalizer;
+import org.prune4j.pruning.EigenDamagePruner;
 import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
@@ -163,8 +164,9 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             r.allowOnly(structured, "structured", STRUCTURED_KEYS);
             criteria = r.list(structured, "structured", "criteria", true, e -> {
                 String m = r.stringElement(e).toLowerCase(Locale.ROOT);
-                if (!ChannelCriteria.exists(m)) {
-                    throw r.error(e.path(), "unknown criterion '" + m + "'; allowed: " + ChannelCriteria.names());
+                if (!ChannelCriteria.exists(m) && !EigenDamagePruner.NAME.equals(m)) {
+                    throw r.error(e.path(), "unknown criterion '" + m + "'; allowed: " + ChannelCriteria.names()
+                            + " and " + EigenDamagePruner.NAME);
                 }
                 return m;
             });

@@ -12,6 +12,7 @@ import org.prune4j.pruning.PruningRun;
 import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
+import org.prune4j.pruning.EigenDamagePruner;
 import org.prune4j.pruning.StructuredPruner;
 import org.prune4j.sparsity.UnstructuredPruner;
 import org.prune4j.train.DataSplits;
@@ -127,6 +128,9 @@ final class RunExecutor {
 
     /** The run's pruner: a structured criterion with its budget, or an unstructured method. */
     private static PruningMethod method(RunSettings s) {
+        if (s.kind() == RunKind.STRUCTURED && EigenDamagePruner.NAME.equals(s.method())) {
+            return EigenDamagePruner.builder().setTarget(PruningTarget.parse(s.target())).build();
+        }
         if (s.kind() == RunKind.STRUCTURED) {
             return StructuredPruner.builder().setCriterion(s.method()).setTarget(PruningTarget.parse(s.target()))
                     .optScope(Scope.parse(s.scope())).optNormalizer(Normalizer.parse(s.normalizer()))

@@ -85,7 +85,7 @@ class BenchSpecTest {
         "wrong type            | compressions: [two]                    | 'compressions[0]': a compression ratio must be a number >= 1 (4 keeps a quarter of the parameters), got 'two' (a string)",
         "unknown data          | data: imagenet                         | 'data': unknown data set 'imagenet'; allowed: [fashion-mnist",
         "unknown model         | models: [lenet6]                       | 'models[0]': 'lenet6' is neither a zoo model",
-        "bad schedule          | schedule: cubic                        | 'schedule': unknown pruning schedule 'cubic'; allowed: [oneshot, iterative, agp]",
+        "bad schedule          | schedule: cubic                        | 'schedule': unknown pruning schedule 'cubic'; allowed: [oneshot, iterative, agp, singe]",
         "bad lr schedule       | finetune: {lr_schedule: cosin}         | 'finetune.lr_schedule': unknown learning-rate schedule 'cosin'; allowed: [constant, step, cosine, onecycle]",
         "old recipe key        | finetune: {schedule: cosine}           | 'finetune.schedule': renamed: a recipe's learning-rate schedule is 'lr_schedule'",
         "old structured key    | 'structured: {methods: [l1], targets: [macs=2x]}' | 'structured.methods': renamed: structured pruning ranks channels by 'criteria'",

@@ -13,6 +13,8 @@ import org.prune4j.pruning.PruningSchedule;
 import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
 import org.prune4j.pruning.Scope;
+import org.prune4j.pruning.EigenDamagePruner;
+import org.prune4j.pruning.PruningMethod;
 import org.prune4j.pruning.StructuredPruner;
 import org.prune4j.train.DataSplits;
 import org.prune4j.train.TrainingJob;
@@ -118,10 +120,13 @@ final class PruneCommand implements Callable<Integer> {
         TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(fineTuneLr)
                 .optLrSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
                 .optSeed(seed).build();
-        StructuredPruner pruner = StructuredPruner.builder().setCriterion(criterion)
-                .setTarget(PruningTarget.parse(target)).optScope(Scope.parse(scope))
-                .optNormalizer(Normalizer.parse(normalizer)).optIgnoredLayers(Set.copyOf(ignore))
-                .optLayerRatios(layerRatios).optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed).build();
+        PruningMethod pruner = EigenDamagePruner.NAME.equals(criterion)
+                ? EigenDamagePruner.builder().setTarget(PruningTarget.parse(target)).build()
+                : StructuredPruner.builder().setCriterion(criterion)
+                        .setTarget(PruningTarget.parse(target)).optScope(Scope.parse(scope))
+                        .optNormalizer(Normalizer.parse(normalizer)).optIgnoredLayers(Set.copyOf(ignore))
+                        .optLayerRatios(layerRatios).optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed)
+                        .build();
         String scheduleName = schedule != null ? schedule
                 : steps > 1 ? PruningSchedules.Iterative.NAME : PruningSchedules.OneShot.NAME;
         if (!scheduleName.equals(PruningSchedules.Iterative.NAME) && (steps > 1 || fineTuneBetween > 0)) {

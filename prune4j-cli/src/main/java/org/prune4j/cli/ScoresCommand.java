@@ -3,12 +3,12 @@ package org.prune4j.cli;
 import org.prune4j.criterion.Bottlenecks;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.criterion.ChannelCriteria;
-import org.prune4j.criterion.ChannelCriterion;
 import org.prune4j.criterion.ChannelScores;
 import org.prune4j.criterion.RankAgreement;
 import org.prune4j.dependency.DependencyGraph;
 import org.prune4j.dependency.Group;
 import org.prune4j.model.Model;
+import org.prune4j.pruning.EigenDamagePruner;
 import org.prune4j.train.DataSplits;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.zoo.ModelZoo;
@@ -150,6 +150,10 @@ final class ScoresCommand implements Callable<Integer> {
                     + "reference), got " + compare);
         }
         for (String n : names) {
+            if (EigenDamagePruner.NAME.equals(n)) {
+                throw new IllegalArgumentException("eigendamage prunes directions of the Kronecker-factored eigenbasis, "
+                        + "not channels, so it has no channel scores; use it with prune --criterion eigendamage");
+            }
             if (!ChannelCriteria.exists(n)) {
                 throw new IllegalArgumentException("unknown criterion '" + n + "'; known: "
                         + String.join(", ", ChannelCriteria.names()));

@@ -106,6 +106,15 @@ class Prune4jCliTest extends CliOutputCapture {
                 .contains("parent={kind=train").contains("parent={kind=prune").contains("criterion=taylor")
                 .contains("calibrationBatches=2").contains("kind=init");
 
+        // EigenDamage: re-parameterized in the eigenbasis, its extra 1x1 layers counted in the reduction
+        out.reset();
+        assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "eigendamage", "--target", "macs=2x",
+                "--finetune-epochs", "1", "--calibration-batches", "2", "--no-latency", "--json")).as(err.toString()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ed = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat((Double) ed.get("macReduction")).isGreaterThanOrEqualTo(2.0);
+        assertThat(ed.get("provenance").toString()).contains("criterion=eigendamage");
+
         err.reset();
         assertThat(Prune4jCli.run("prune", "--model", run.toString(), "--criterion", "l1", "--target", "macs=1000x",
                 "--out", dir.resolve("nope").toString())).isEqualTo(2);

@@ -74,4 +74,9 @@ public interface ChannelCriterion {
     default Map<Group, int[]> beforeRemoval(Model model, Map<Group, int[]> removal) {
         return removal;
     }
+
+    /** What the criterion reports about its last pruning step, kept in the pruned model's provenance; none by default. */
+    default Map<String, Object> report() {
+        return Map.of();
+    }
 }

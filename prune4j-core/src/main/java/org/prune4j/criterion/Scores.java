@@ -1,5 +1,9 @@
 package org.prune4j.criterion;
 
+import org.prune4j.dependency.Group;
+
+import java.util.Map;
+
 /** Helpers for score arrays, and the check every pruner makes on a criterion's scores before it acts on them. */
 public final class Scores {
 
@@ -11,6 +15,23 @@ public final class Scores {
             f[i] = (float) v[i];
         }
         return f;
+    }
+
+    /** Adds {@code values} element by element into the sum kept under {@code group} (a group root). */
+    static void accumulate(Map<String, double[]> sums, String group, double[] values) {
+        double[] acc = sums.computeIfAbsent(group, g -> new double[values.length]);
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += values[i];
+        }
+    }
+
+    /** What a data-driven criterion collected for {@code group}; fails if it saw no batch for it. */
+    static double[] collected(Map<String, double[]> byGroup, Group group, String criterion) {
+        double[] values = byGroup.get(group.root());
+        if (values == null) {
+            throw new IllegalStateException("criterion '" + criterion + "' saw no data batches for group " + group.root());
+        }
+        return values;
     }
 
     /**

@@ -94,11 +94,7 @@ public final class SippCriterion implements ChannelCriterion {
 
     @Override
     public float[] score(Model model, Group group) {
-        double[] s = sensitivity.get(group.root());
-        if (s == null) {
-            throw new IllegalStateException("criterion '" + NAME + "' saw no data batches for group " + group.root());
-        }
-        return Scores.toFloats(s);
+        return Scores.toFloats(Scores.collected(sensitivity, group, NAME));
     }
 
     /** Samples the kept channels of each group (as many as the selector keeps, or fewer) and re-weights them. */
@@ -133,6 +129,24 @@ public final class SippCriterion implements ChannelCriterion {
     /** The samplings of the last {@link #beforeRemoval}, in group order. */
     public List<LayerReport> reports() {
         return List.copyOf(reports);
+    }
+
+    /** Per group: kept channels, draws, and the empirical relative error next to its bound. */
+    @Override
+    public Map<String, Object> report() {
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (LayerReport r : reports) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("group", r.group());
+            m.put("channels", r.channels());
+            m.put("kept", r.kept());
+            m.put("bySensitivity", r.deterministic());
+            m.put("draws", r.draws());
+            m.put("relativeError", r.empiricalError());
+            m.put("bound", r.bound());
+            layers.add(m);
+        }
+        return Map.of("sampling", layers, "boundProbability", 1 - DELTA);
     }
 
     /** Per group: max over calibration samples and reader units of {@code |ŷ − y| / z}, z the total absolute contribution. */

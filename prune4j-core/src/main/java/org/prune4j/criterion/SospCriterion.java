@@ -80,8 +80,8 @@ public final class SospCriterion implements ChannelCriterion {
                     ? rowTerms(model, groups, step, xy, batch)
                     : absolutePairSums(model, groups, step, xy, batch);
             for (Group g : groups) {
-                add(firstOrder, g.root(), batch.firstOrder(model, g));
-                add(correlation, g.root(), curvature.get(g.root()));
+                Scores.accumulate(firstOrder, g.root(), batch.firstOrder(model, g));
+                Scores.accumulate(correlation, g.root(), curvature.get(g.root()));
             }
             batches++;
         });
@@ -89,10 +89,7 @@ public final class SospCriterion implements ChannelCriterion {
 
     @Override
     public float[] score(Model model, Group group) {
-        double[] first = firstOrder.get(group.root());
-        if (first == null) {
-            throw new IllegalStateException("criterion '" + name() + "' saw no data batches for group " + group.root());
-        }
+        double[] first = Scores.collected(firstOrder, group, name());
         double[] second = correlation.get(group.root());
         double[] saliency = new double[first.length];
         for (int k = 0; k < first.length; k++) {
@@ -217,12 +214,5 @@ public final class SospCriterion implements ChannelCriterion {
             GroupSlices.of(model, g).forEach(s -> sliced.add(model.parameter(s.node(), s.parameter())));
         }
         return sliced;
-    }
-
-    private static void add(Map<String, double[]> into, String root, double[] values) {
-        double[] acc = into.computeIfAbsent(root, r -> new double[values.length]);
-        for (int k = 0; k < acc.length; k++) {
-            acc[k] += values[k];
-        }
     }
 }

@@ -85,7 +85,8 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
                 : null;
         Map<String, Terms> terms = new LinkedHashMap<>();
         for (Group g : groups) {
-            double[] quadratic = hw != null ? batch.weightsDot(model, g, hw) : ownBlockQuadratic(model, step, xy, g, batch.weights());
+            double[] quadratic = hw != null ? batch.weightsDot(model, g, hw)
+                    : ownBlockQuadratic(model, step, xy, g, batch.weights());
             terms.put(g.root(), new Terms(batch.firstOrder(model, g), quadratic));
         }
         return terms;
@@ -130,7 +131,7 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
         }
         NDArray[] products;
         try (GradientCollector gc = Engines.get().newGradientCollector()) {
-            products = HessianVector.product(() -> BatchGradient.loss(model, xy), values, vectors, step);
+            products = HessianVector.product(BatchGradient.loss(model, xy), values, vectors, step);
         }
         Map<String, double[]> byName = new HashMap<>();
         for (int i = 0; i < trainable.size(); i++) {
@@ -143,10 +144,6 @@ public final class TaylorSecondOrderCriterion implements ChannelCriterion {
 
     @Override
     public float[] score(Model model, Group group) {
-        double[] acc = accumulated.get(group.root());
-        if (acc == null) {
-            throw new IllegalStateException("criterion '" + NAME + "' saw no data batches for group " + group.root());
-        }
-        return Scores.toFloats(acc);
+        return Scores.toFloats(Scores.collected(accumulated, group, name()));
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Exact Hessian-vector products {@code H·v} of a recorded loss, for second-order criteria
@@ -17,7 +16,8 @@ import java.util.function.Supplier;
  *
  * <p>The NaN of the first GraSP scoring and the occasional garbage products (1e18, −8.9e63) were
  * not this module's: the loss graph kept constants DJL had placed in freed Java buffers (see
- * {@link Scalars}).
+ * {@link Scalars}); loading this module between the forward and the backward pass (first use)
+ * re-used that memory, which is why the load order seemed to matter.
  */
 public final class HessianVector {
 
@@ -28,11 +28,10 @@ public final class HessianVector {
 
     /**
      * {@code H·v} per parameter, where H is the Hessian of the loss with respect to
-     * {@code params}. Call inside an open GradientCollector; {@code loss} computes the loss with
-     * gradients recorded. Results are attached to {@code manager}.
+     * {@code params}. Call inside an open GradientCollector, with {@code loss} recorded. Results are
+     * attached to {@code manager}.
      */
-    public static NDArray[] product(Supplier<NDArray> loss, List<NDArray> params, List<NDArray> vectors,
-            NDManager manager) {
+    public static NDArray[] product(NDArray loss, List<NDArray> params, List<NDArray> vectors, NDManager manager) {
         if (params.size() != vectors.size()) {
             throw new IllegalArgumentException(params.size() + " parameters but " + vectors.size() + " vectors");
         }
@@ -42,7 +41,7 @@ public final class HessianVector {
         lists.put("params", params);
         lists.put("vectors", vectors);
         lists.put("outs", List.of(result));
-        TorchScriptModules.forward(hvp, loss.get(), lists);
+        TorchScriptModules.forward(hvp, loss, lists);
         return result;
     }
 

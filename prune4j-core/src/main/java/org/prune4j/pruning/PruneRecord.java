@@ -18,6 +18,12 @@ public final class PruneRecord {
 
     /** Records the pruning's state after a step; {@code calibration} is null when the criterion used no data. */
     public void update(Model model, PruningMethod method, Calibration calibration, double progress, int steps) {
+        update(model, method, calibration, progress, steps, Map.of());
+    }
+
+    /** As {@link #update(Model, PruningMethod, Calibration, double, int)}, with the criterion's report of its last step. */
+    public void update(Model model, PruningMethod method, Calibration calibration, double progress, int steps,
+            Map<String, Object> criterionReport) {
         Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
                 : model.provenance();
         Map<String, Object> settings = new LinkedHashMap<>(method.settings());
@@ -26,6 +32,9 @@ public final class PruneRecord {
         }
         settings.put("progress", progress);
         settings.put("steps", steps);
+        if (!criterionReport.isEmpty()) {
+            settings.put("criterionReport", criterionReport);
+        }
         recorded = Provenance.of("prune", settings, parent);
         model.setProvenance(recorded);
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /**
  * The pruning schedules by name: {@code oneshot}, {@code iterative} and {@code agp}, and
@@ -40,6 +41,7 @@ public final class PruningSchedules {
         FACTORIES.put(OneShot.NAME, o -> new OneShot());
         FACTORIES.put(Iterative.NAME, o -> new Iterative(o.steps(), o.epochsBetweenSteps()));
         FACTORIES.put(Gradual.NAME, o -> new Gradual());
+        FACTORIES.put(Entangled.NAME, o -> new Entangled());
     }
 
     private PruningSchedules() {}
@@ -139,28 +141,74 @@ public final class PruningSchedules {
      * from the first step to 75% of the training steps, 20 pruning events (every
      * {@code end / 20} steps, and at the end step); after that the model only trains.
      */
-    public static final class Gradual implements PruningSchedule {
+    public static final class Gradual extends WhileFineTuning {
 
         public static final String NAME = "agp";
         static final double END_FRACTION = 0.75;
         static final int EVENTS = 20;
 
-        @Override
-        public String name() {
-            return NAME;
+        public Gradual() {
+            super(NAME, END_FRACTION, EVENTS, Progress::cubic);
         }
 
         @Override
         public Map<String, Object> settings() {
             return Map.of();
         }
+    }
 
-        /** AGP prunes from inside fine-tuning: without an epoch it would prune nothing. */
+    /**
+     * SInGE's entangled pruning and fine-tuning (Yvinec et al., NeurIPS 2022): many small pruning
+     * steps, each re-scoring the channels and removing the same share of what is left, with a few
+     * fine-tuning batches between them, over the first half of fine-tuning; then the model only
+     * trains. AGP's loop with the paper's even steps instead of the cubic curve.
+     */
+    public static final class Entangled extends WhileFineTuning {
+
+        public static final String NAME = "singe";
+        static final double END_FRACTION = 0.5;
+        static final int EVENTS = 20;
+
+        public Entangled() {
+            super(NAME, END_FRACTION, EVENTS, Progress::geometric);
+        }
+
+        @Override
+        public Map<String, Object> settings() {
+            return Map.of("events", EVENTS, "endFraction", END_FRACTION);
+        }
+    }
+
+    /**
+     * Prunes from inside fine-tuning: {@code events} times (every {@code end / events} batches,
+     * and at the end batch) until {@code endFraction} of the training batches, to the progress
+     * {@code curve} gives for the share of that part done; then the model only trains.
+     */
+    abstract static class WhileFineTuning implements PruningSchedule {
+
+        private final String name;
+        private final double endFraction;
+        private final int events;
+        private final DoubleFunction<Progress> curve;
+
+        WhileFineTuning(String name, double endFraction, int events, DoubleFunction<Progress> curve) {
+            this.name = name;
+            this.endFraction = endFraction;
+            this.events = events;
+            this.curve = curve;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        /** It prunes from inside fine-tuning: without an epoch it would prune nothing. */
         @Override
         public void check(int fineTuneEpochs) {
             if (fineTuneEpochs < 1) {
-                throw new IllegalArgumentException("the agp schedule prunes while it fine-tunes and needs at least one "
-                        + "fine-tuning epoch, got " + fineTuneEpochs);
+                throw new IllegalArgumentException("the " + name + " schedule prunes while it fine-tunes and needs at "
+                        + "least one fine-tuning epoch, got " + fineTuneEpochs);
             }
         }
 
@@ -173,15 +221,15 @@ public final class PruningSchedules {
                 @Override
                 public void onTrainingBegin(TrainingContext context) {
                     long total = (long) context.epochs() * context.batchesPerEpoch();
-                    end = Math.max(1, Math.min(total, Math.round(total * END_FRACTION)));
-                    frequency = (int) Math.max(1, end / EVENTS);
+                    end = Math.max(1, Math.min(total, Math.round(total * endFraction)));
+                    frequency = (int) Math.max(1, end / events);
                 }
 
                 @Override
                 public void onBatchEnd(TrainingContext context, double loss, long correct, int batchSize) {
                     long step = context.step(); // steps taken so far, this one included
                     if (step <= end && (step % frequency == 0 || step == end)) {
-                        session.pruneTo(Progress.cubic(Math.min(1, step / (double) end)), context.optimizer());
+                        session.pruneTo(curve.apply(Math.min(1, step / (double) end)), context.optimizer());
                     }
                 }
             });

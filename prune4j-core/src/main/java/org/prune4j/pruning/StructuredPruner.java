@@ -165,7 +165,7 @@ public final class StructuredPruner implements PruningMethod {
             int count = removal.values().stream().mapToInt(a -> a.length).sum();
             ChannelRemoval.remove(model, removal, state);
             done = progress.t();
-            record.update(model, StructuredPruner.this, usedData ? data : null, done, step);
+            record.update(model, StructuredPruner.this, usedData ? data : null, done, step, c.report());
             ModelSummary after = ModelSummary.of(model.graph());
             return new PruningStep(step, done, before.macs(), after.macs(), before.parameters(), after.parameters(),
                     count);

@@ -45,9 +45,8 @@ public final class GraspCriterion implements WeightCriterion {
             }
             NDArray[] products;
             try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                products = HessianVector.product(
-                        () -> Loss.crossEntropy(Scalars.dividedBy(model.forward(xy.get(0), false), TEMPERATURE), xy.get(1)),
-                        params, vectors, step);
+                NDArray loss = Loss.crossEntropy(Scalars.dividedBy(model.forward(xy.get(0), false), TEMPERATURE), xy.get(1));
+                products = HessianVector.product(loss, params, vectors, step);
             }
             for (int i = 0; i < weights.size(); i++) {
                 float[] add = products[i].toFloatArray();

@@ -96,8 +96,8 @@ class SospCriterionTest {
                 BatchGradient batch = BatchGradient.of(model, xy);
                 Map<String, double[]> row = SospCriterion.rowTerms(model, groups, step, xy, batch);
                 for (Group g : groups) {
-                    accumulate(first, g.root(), batch.firstOrder(model, g));
-                    accumulate(second, g.root(), row.get(g.root()));
+                    Scores.accumulate(first, g.root(), batch.firstOrder(model, g));
+                    Scores.accumulate(second, g.root(), row.get(g.root()));
                 }
             });
             int strictlyAbove = 0;
@@ -172,12 +172,5 @@ class SospCriterionTest {
             }
         }
         return p;
-    }
-
-    private static void accumulate(Map<String, double[]> into, String root, double[] values) {
-        double[] acc = into.computeIfAbsent(root, r -> new double[values.length]);
-        for (int k = 0; k < acc.length; k++) {
-            acc[k] += values[k];
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,10 +13,7 @@ import org.prune4j.data.ImageDataset;
 import org.prune4j.data.SyntheticImages;
 import org.prune4j.dependency.DependencyGraph;
 import org.prune4j.dependency.Group;
-import org.prune4j.graph.Graph;
 import org.prune4j.model.Model;
-import org.prune4j.model.Parameter;
-import org.prune4j.train.Loss;
 
 import java.util.HashMap;
 import java.util.List;

@@ -57,7 +57,7 @@ class ConvolutionTest {
         b.setRequiresGradient(true);
         try (GradientCollector gc = Engines.get().newGradientCollector()) {
             NDArray y = conv.apply(x, w, b);
-            gc.backward(y.mul(y).sum().div(2));
+            gc.backward(Scalars.dividedBy(y.mul(y).sum(), 2));
             return new double[][] {y.toDoubleArray(), x.getGradient().toDoubleArray(), w.getGradient().toDoubleArray(),
                 b.getGradient().toDoubleArray()};
         }

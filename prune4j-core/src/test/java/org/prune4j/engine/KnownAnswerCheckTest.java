@@ -94,7 +94,7 @@ class KnownAnswerCheckTest {
                     return y;
                 }
                 // adds 0 to the output but 0.1 * sum(dy) to every weight gradient
-                NDArray extra = w.sum().mul(0.1f);
+                NDArray extra = Scalars.times(w.sum(), 0.1);
                 return y.add(extra.sub(extra.stopGradient()));
             }
         };

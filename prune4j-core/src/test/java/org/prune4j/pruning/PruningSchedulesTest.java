@@ -94,6 +94,28 @@ class PruningSchedulesTest {
         assertThat(result.compression()).isCloseTo(4, within(0.01));
     }
 
+    /**
+     * SInGE's entangled loop: a pruning step after every few batches of the first half of
+     * fine-tuning (12 batches here: 6 steps, one per batch), each removing the same share of what
+     * is left (MACs fall geometrically), then training only.
+     */
+    @Test
+    void singeScheduleEntanglesEvenPruningStepsWithTheFirstHalfOfFineTuning() {
+        PruningResult result = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(DATA)
+                .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(PruningSchedules.create("singe", new PruningSchedules.Options(1, 0)))
+                .setFineTune(THREE_EPOCHS).optMeasureLatency(false).build().run(m -> {});
+        assertThat(result.steps()).hasSize(6);
+        long dense = result.steps().get(0).macsBefore();
+        for (int i = 0; i < 6; i++) {
+            double expected = dense / Math.pow(2, (i + 1) / 6.0);
+            assertThat((double) result.steps().get(i).macsAfter()).as("MACs after step %d", i + 1)
+                    .isLessThanOrEqualTo(expected).isGreaterThan(expected * 0.8);
+        }
+        assertThat(result.macReduction()).isGreaterThanOrEqualTo(2);
+        assertThat(result.afterFineTuning().loss()).isFinite();
+    }
+
     /** AGP on structured pruning: channels go in the middle of training, the optimizer's momentum with them. */
     @Test
     void gradualStructuredPruningRemovesChannelsWhileTrainingAndReachesTheTarget() {

@@ -1,0 +1,151 @@
+package org.prune4j.pruning;
+
+import org.prune4j.criterion.Calibration;
+import org.prune4j.engine.Engines;
+import org.prune4j.graph.Node;
+import org.prune4j.metrics.ModelSummary;
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+import org.prune4j.model.ParameterState;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link EigenDamage} as a pruning method ({@code eigendamage}): one step, from calibration data.
+ * A {@code ratio=R} target removes that share of every layer's eigen directions; a
+ * {@code macs=Nx} or {@code params=Nx} target the smallest share (to 1/256) that meets it, the
+ * extra 1×1 layers counted. The model is re-parameterized in place; an optimizer's state for the
+ * replaced layers is dropped (they are new parameters).
+ */
+public final class EigenDamagePruner implements PruningMethod {
+
+    public static final String NAME = "eigendamage";
+    private final PruningTarget target;
+
+    private EigenDamagePruner(Builder b) {
+        this.target = b.target;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public PruningKind kind() {
+        return PruningKind.STRUCTURED;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean oneStepOnly() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("criterion", NAME);
+        m.put("target", target.toString());
+        return m;
+    }
+
+    @Override
+    public Pruning begin(Model model, Calibration calibration) {
+        if (calibration == null) {
+            throw new IllegalArgumentException("eigendamage needs calibration data (its K-FAC factors come from "
+                    + "training batches): give the run data, or --data on the command line");
+        }
+        return new Pruning() {
+            private final PruneRecord record = new PruneRecord();
+
+            @Override
+            public PruningStep pruneTo(Progress progress, ParameterState state) {
+                ModelSummary before = ModelSummary.of(model.graph());
+                if (!progress.complete()) {
+                    throw new IllegalStateException("eigendamage prunes in one step, to the whole budget");
+                }
+                List<Node> layers = EigenDamage.layers(model.graph());
+                Map<String, EigenDamage.Factors> factors = EigenDamage.factors(model, layers, calibration);
+                double share = share(model, factors, before);
+                try (Model result = EigenDamage.reparameterize(model, factors, share)) {
+                    adopt(model, result);
+                }
+                record.update(model, EigenDamagePruner.this, calibration, 1, 1);
+                ModelSummary after = ModelSummary.of(model.graph());
+                return new PruningStep(1, 1, before.macs(), after.macs(), before.parameters(), after.parameters(),
+                        layers.size());
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** The share of eigen directions to remove: the target's ratio, or the smallest share meeting its ceiling. */
+    private double share(Model model, Map<String, EigenDamage.Factors> factors, ModelSummary before) {
+        if (target.kind() == PruningTarget.Kind.RATIO) {
+            return target.value();
+        }
+        double ceiling = (target.kind() == PruningTarget.Kind.MACS ? before.macs() : before.parameters()) / target.value();
+        double low = 0;
+        double high = 255 / 256.0;
+        if (size(model, factors, high) > ceiling) {
+            throw new IllegalArgumentException("eigendamage cannot reach " + target + ": removing 255/256 of every "
+                    + "layer's eigen directions still leaves " + (long) size(model, factors, high) + " (ceiling "
+                    + (long) ceiling + ")");
+        }
+        while (high - low > 1 / 256.0) {
+            double mid = (low + high) / 2;
+            if (size(model, factors, mid) <= ceiling) {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        return high;
+    }
+
+    private double size(Model model, Map<String, EigenDamage.Factors> factors, double share) {
+        try (Model candidate = EigenDamage.reparameterize(model, factors, share)) {
+            ModelSummary s = ModelSummary.of(candidate.graph());
+            return target.kind() == PruningTarget.Kind.MACS ? s.macs() : s.parameters();
+        }
+    }
+
+    /** Gives {@code model} the structure and (copied) parameters of {@code result}. */
+    private static void adopt(Model model, Model result) {
+        Map<String, Map<String, Parameter>> params = new LinkedHashMap<>();
+        for (Node n : result.graph().nodes()) {
+            Map<String, Parameter> own = new LinkedHashMap<>();
+            for (Parameter p : result.parametersOf(n.name()).values()) {
+                own.put(p.name(), model.newParameter(n.name(), p.name(), p.trainable(),
+                        Engines.denseCopy(model.manager(), p.value())));
+            }
+            params.put(n.name(), own);
+        }
+        model.setStructure(result.graph(), params);
+    }
+
+    /** {@code setTarget} is required. */
+    public static final class Builder {
+        private PruningTarget target;
+
+        public Builder setTarget(PruningTarget target) {
+            this.target = target;
+            return this;
+        }
+
+        public EigenDamagePruner build() {
+            if (target == null) {
+                throw new IllegalArgumentException("eigendamage needs a target (ratio=R, macs=Nx or params=Nx)");
+            }
+            return new EigenDamagePruner(this);
+        }
+    }
+}
