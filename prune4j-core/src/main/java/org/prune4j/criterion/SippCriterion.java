@@ -2,6 +2,7 @@ package org.prune4j.criterion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.dependency.Group;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +180,7 @@ public final class SippCriterion implements ChannelCriterion {
                 NDArray absDiff = diff.abs();
                 NDArray relative = absDiff.div(safe);
                 NDArray largest = relative.max()) {
-            return largest.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            return largest.toType(DataType.FLOAT64, false).getDouble();
         }
     }
 
@@ -188,7 +190,7 @@ public final class SippCriterion implements ChannelCriterion {
             Parameter w = model.parameter(n.name(), "weight");
             long width = w.value().getShape().get(1);
             double[] column = new double[(int) width];
-            java.util.Arrays.fill(column, 1);
+            Arrays.fill(column, 1);
             for (int k = 0; k < factors.length; k++) {
                 double f = factors[k];
                 g.indicesIn(n.inputs().get(0), k).forEach(i -> column[i] = f);

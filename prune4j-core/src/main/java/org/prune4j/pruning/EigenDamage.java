@@ -2,6 +2,7 @@ package org.prune4j.pruning;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
@@ -22,9 +23,11 @@ import org.prune4j.train.Loss;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -79,7 +82,7 @@ public final class EigenDamage {
                 gate.setRequiresGradient(true);
                 gates.put(layer.name(), gate);
             }
-            java.util.Set<String> wanted = new java.util.HashSet<>();
+            Set<String> wanted = new HashSet<>();
             layers.forEach(l -> wanted.add(l.inputs().get(0)));
             try (GradientCollector gc = Engines.get().newGradientCollector()) {
                 NDArray logits = model.forward(xy.get(0), false, gates, (node, out) -> {
@@ -112,7 +115,7 @@ public final class EigenDamage {
         long channels = x.getShape().get(1);
         try (NDArray rows = x.getShape().dimension() == 4 ? x.transpose(0, 2, 3, 1).reshape(-1, channels) : x.reshape(-1, channels);
                 NDArray moment = rows.transpose().matMul(rows)) {
-            double[] m = moment.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+            double[] m = moment.toType(DataType.FLOAT64, false).toDoubleArray();
             double[][] acc = into.computeIfAbsent(key, k -> new double[(int) channels][(int) channels]);
             for (int i = 0; i < channels; i++) {
                 for (int j = 0; j < channels; j++) {

@@ -18,6 +18,7 @@ import org.prune4j.model.Model;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -46,7 +47,7 @@ class ISpaspCriterionTest {
                 in[h * 16 + inputOf[h]] = 1;
             }
             float[] out = new float[5 * 12];
-            java.util.Random rng = new java.util.Random(3);
+            Random rng = new Random(3);
             for (int o = 0; o < 5; o++) {
                 for (int h = 0; h < 12; h++) {
                     out[o * 12 + h] = 0.05f * (float) rng.nextGaussian();

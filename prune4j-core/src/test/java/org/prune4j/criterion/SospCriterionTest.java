@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.ImageDataset;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+@Tag("engine-paths")   // rerun under every oneDNN instruction-set cap (prune4j-parent pom)
 class SospCriterionTest {
 
     private static final ImageDataset DATA =

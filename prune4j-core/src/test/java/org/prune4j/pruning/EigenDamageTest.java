@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.data.DataLoader;
@@ -22,6 +23,7 @@ import org.prune4j.zoo.ZooOptions;
 import java.util.List;
 import java.util.Map;
 
+@Tag("engine-paths")   // rerun under every oneDNN instruction-set cap (prune4j-parent pom)
 class EigenDamageTest {
 
     private static final ImageDataset IMAGES =
