@@ -135,44 +135,79 @@ public final class EigenDamage {
     }
 
     /**
-     * A new model: every layer of {@code factors} re-parameterized in its eigenbasis, keeping
-     * {@code 1 − removedShare} of its input and output directions (at least one of each).
+     * One layer in its eigenbasis: the bases, {@code W'} (layout out, in, positions) and the loss
+     * estimate of removing each output and each input direction; computed once per pruning.
      */
-    public static Model reparameterize(Model model, Map<String, Factors> factors, double removedShare) {
-        if (!(removedShare >= 0 && removedShare < 1)) {
-            throw new IllegalArgumentException("the share of eigen directions to remove must be in [0, 1), got "
-                    + removedShare);
+    record Layer(Basis in, Basis out, double[] rotated, int positions, double[] outCost, double[] inCost) {
+
+        /** The output and input directions kept when {@code removedShare} of each side goes. */
+        int[] keptOut(double removedShare) {
+            return keep(outCost, removedShare);
         }
-        Graph graph = model.graph();
-        Graph.Builder b = Graph.builder().setInput(graph.inputName(), graph.inputShape());
-        Map<String, Map<String, double[]>> values = new LinkedHashMap<>();   // node → parameter → values
-        for (Node n : graph.nodes()) {
-            Factors f = factors.get(n.name());
-            if (f == null) {
-                b.add(n.name(), n.op(), n.inputs().toArray(String[]::new));
-                continue;
-            }
+
+        int[] keptIn(double removedShare) {
+            return keep(inCost, removedShare);
+        }
+    }
+
+    /** Every layer of {@code factors} rotated into its eigenbasis, with its directions' costs. */
+    static Map<String, Layer> eigenbases(Model model, Map<String, Factors> factors) {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        factors.forEach((name, f) -> {
             Basis in = Basis.of(f.input());
             Basis out = Basis.of(f.outputGradient());
-            float[] w = model.parameter(n.name(), "weight").value().toFloatArray();
+            float[] w = model.parameter(name, "weight").value().toFloatArray();
             int cOut = out.size();
             int cIn = in.size();
             int positions = w.length / (cOut * cIn);
             double[] rotated = rotate(w, out.vectors(), in.vectors(), cOut, cIn, positions);
-            int[] keepOut = keep(importance(rotated, out.values(), in.values(), cOut, cIn, positions, true), removedShare);
-            int[] keepIn = keep(importance(rotated, out.values(), in.values(), cOut, cIn, positions, false), removedShare);
-            addLayers(b, n, keepIn.length, keepOut.length);
-            values.put(n.name() + ".kfe_in", Map.of("weight", columns(in.vectors(), keepIn, true)));
-            values.put(n.name() + ".kfe", Map.of("weight", select(rotated, keepOut, keepIn, cIn, positions)));
+            layers.put(name, new Layer(in, out, rotated, positions,
+                    importance(rotated, out.values(), in.values(), cOut, cIn, positions, true),
+                    importance(rotated, out.values(), in.values(), cOut, cIn, positions, false)));
+        });
+        return layers;
+    }
+
+    /** {@link #inEigenbases} of the layers of {@code factors}. */
+    public static Model reparameterize(Model model, Map<String, Factors> factors, double removedShare) {
+        return inEigenbases(model, eigenbases(model, factors), removedShare);
+    }
+
+    /** The graph of the re-parameterized model alone (for sizing a budget without building weights). */
+    static Graph graph(Graph graph, Map<String, Layer> layers, double removedShare) {
+        checkShare(removedShare);
+        Graph.Builder b = Graph.builder().setInput(graph.inputName(), graph.inputShape());
+        for (Node n : graph.nodes()) {
+            Layer l = layers.get(n.name());
+            if (l == null) {
+                b.add(n.name(), n.op(), n.inputs().toArray(String[]::new));
+            } else {
+                addLayers(b, n, l.keptIn(removedShare).length, l.keptOut(removedShare).length);
+            }
+        }
+        return b.setOutput(graph.outputName()).build();
+    }
+
+    /**
+     * A new model: every layer of {@code layers} re-parameterized in its eigenbasis, keeping
+     * {@code 1 − removedShare} of its input and output directions (at least one of each).
+     */
+    static Model inEigenbases(Model model, Map<String, Layer> layers, double removedShare) {
+        Graph reparameterized = graph(model.graph(), layers, removedShare);
+        Map<String, Map<String, double[]>> values = new LinkedHashMap<>();   // node → parameter → values
+        layers.forEach((name, l) -> {
+            int[] keepOut = l.keptOut(removedShare);
+            int[] keepIn = l.keptIn(removedShare);
+            values.put(name + ".kfe_in", Map.of("weight", columns(l.in().vectors(), keepIn, true)));
+            values.put(name + ".kfe", Map.of("weight", select(l.rotated(), keepOut, keepIn, l.in().size(), l.positions())));
             Map<String, double[]> last = new LinkedHashMap<>();
-            last.put("weight", columns(out.vectors(), keepOut, false));
-            if (model.parametersOf(n.name()).containsKey("bias")) {
-                float[] bias = model.parameter(n.name(), "bias").value().toFloatArray();
+            last.put("weight", columns(l.out().vectors(), keepOut, false));
+            if (model.parametersOf(name).containsKey("bias")) {
+                float[] bias = model.parameter(name, "bias").value().toFloatArray();
                 last.put("bias", IntStream.range(0, bias.length).mapToDouble(i -> bias[i]).toArray());
             }
-            values.put(n.name(), last);
-        }
-        Graph reparameterized = b.setOutput(graph.outputName()).build();
+            values.put(name, last);
+        });
         Model result = Model.builder().setGraph(reparameterized).optDataType(model.dataType())
                 .optProvenance(model.provenance()).build();
         try {
@@ -203,8 +238,15 @@ public final class EigenDamage {
         }
     }
 
+    private static void checkShare(double removedShare) {
+        if (!(removedShare >= 0 && removedShare < 1)) {
+            throw new IllegalArgumentException("the share of eigen directions to remove must be in [0, 1), got "
+                    + removedShare);
+        }
+    }
+
     /** Eigenvalues (clamped at 0) and eigenvectors (columns) of a symmetric matrix. */
-    private record Basis(double[] values, double[][] vectors) {
+    record Basis(double[] values, double[][] vectors) {
         static Basis of(double[][] symmetric) {
             RealMatrix m = new Array2DRowRealMatrix(symmetric);
             EigenDecomposition e = new EigenDecomposition(m.add(m.transpose()).scalarMultiply(0.5));

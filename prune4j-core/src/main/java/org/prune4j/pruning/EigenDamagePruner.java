@@ -71,9 +71,10 @@ public final class EigenDamagePruner implements PruningMethod {
                     throw new IllegalStateException("eigendamage prunes in one step, to the whole budget");
                 }
                 List<Node> layers = EigenDamage.layers(model.graph());
-                Map<String, EigenDamage.Factors> factors = EigenDamage.factors(model, layers, calibration);
-                double share = share(model, factors, before);
-                try (Model result = EigenDamage.reparameterize(model, factors, share)) {
+                Map<String, EigenDamage.Layer> bases =
+                        EigenDamage.eigenbases(model, EigenDamage.factors(model, layers, calibration));
+                double share = share(model, bases, before);
+                try (Model result = EigenDamage.inEigenbases(model, bases, share)) {
                     adopt(model, result);
                 }
                 record.update(model, EigenDamagePruner.this, calibration, 1, 1);
@@ -88,21 +89,21 @@ public final class EigenDamagePruner implements PruningMethod {
     }
 
     /** The share of eigen directions to remove: the target's ratio, or the smallest share meeting its ceiling. */
-    private double share(Model model, Map<String, EigenDamage.Factors> factors, ModelSummary before) {
+    private double share(Model model, Map<String, EigenDamage.Layer> bases, ModelSummary before) {
         if (target.kind() == PruningTarget.Kind.RATIO) {
             return target.value();
         }
         double ceiling = (target.kind() == PruningTarget.Kind.MACS ? before.macs() : before.parameters()) / target.value();
         double low = 0;
         double high = 255 / 256.0;
-        if (size(model, factors, high) > ceiling) {
+        if (size(model, bases, high) > ceiling) {
             throw new IllegalArgumentException("eigendamage cannot reach " + target + ": removing 255/256 of every "
-                    + "layer's eigen directions still leaves " + (long) size(model, factors, high) + " (ceiling "
+                    + "layer's eigen directions still leaves " + (long) size(model, bases, high) + " (ceiling "
                     + (long) ceiling + ")");
         }
         while (high - low > 1 / 256.0) {
             double mid = (low + high) / 2;
-            if (size(model, factors, mid) <= ceiling) {
+            if (size(model, bases, mid) <= ceiling) {
                 high = mid;
             } else {
                 low = mid;
@@ -111,11 +112,10 @@ public final class EigenDamagePruner implements PruningMethod {
         return high;
     }
 
-    private double size(Model model, Map<String, EigenDamage.Factors> factors, double share) {
-        try (Model candidate = EigenDamage.reparameterize(model, factors, share)) {
-            ModelSummary s = ModelSummary.of(candidate.graph());
-            return target.kind() == PruningTarget.Kind.MACS ? s.macs() : s.parameters();
-        }
+    /** The MACs or parameters at {@code share}, from the re-parameterized graph alone. */
+    private double size(Model model, Map<String, EigenDamage.Layer> bases, double share) {
+        ModelSummary s = ModelSummary.of(EigenDamage.graph(model.graph(), bases, share));
+        return target.kind() == PruningTarget.Kind.MACS ? s.macs() : s.parameters();
     }
 
     /** Gives {@code model} the structure and (copied) parameters of {@code result}. */
