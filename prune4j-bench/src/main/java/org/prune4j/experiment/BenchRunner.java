@@ -1,13 +1,19 @@
 package org.prune4j.experiment;
 
+import org.prune4j.evaluation.BehaviourEvaluation;
+import org.prune4j.evaluation.BehaviourReport;
 import org.prune4j.measure.LatencyComparison;
+import org.prune4j.model.Checkpoint;
+import org.prune4j.model.Model;
 import org.prune4j.train.DataSplits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +45,7 @@ public final class BenchRunner {
      * How many runs the grid has, how many were already done, how many this call ran, and how many
      * failed (not recorded, so the next call tries them again).
      */
-    public record Summary(int planned, int skipped, int ran, int failed) {}
+    public record Summary(int planned, int skipped, int ran, int failed, int evaluated) {}
 
     public Summary run() {
         List<RunSettings> plan = RunPlan.of(spec);
@@ -85,7 +91,52 @@ public final class BenchRunner {
                     prefix, pct(m.top1Before()), pct(m.top1Pruned()), pct(m.top1FineTuned()), m.actualCompression(),
                     m.theoreticalSpeedUp(), measured(m), (System.nanoTime() - start) / 1e9));
         }
-        return new Summary(plan.size(), skipped, ran, failed);
+        int[] evaluation = spec.evaluate() == null ? new int[2] : evaluateBehaviour(plan, executor, data);
+        return new Summary(plan.size(), skipped, ran, failed + evaluation[1], evaluation[0]);
+    }
+
+    /**
+     * The {@code evaluate:} phase: every finished run whose behaviour under these settings is not
+     * stored yet is evaluated from its saved model, with its dense base model as the reference,
+     * and recorded at once, so an interrupted phase resumes where it stopped. Returns how many
+     * were evaluated and how many failed.
+     */
+    private int[] evaluateBehaviour(List<RunSettings> plan, RunExecutor executor, DataSplits data) {
+        BehaviourSettings settings = spec.evaluate();
+        int evaluated = 0;
+        int failed = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            RunSettings run = plan.get(i);
+            String prefix = String.format("[evaluate %d/%d] %s %s", i + 1, plan.size(), run.id(), run.label());
+            Path modelFile = executor.modelFile(run);
+            if (!store.contains(run.id()) || store.hasBehaviour(run.id(), settings.key())) {
+                continue;
+            }
+            if (!Files.exists(modelFile)) {
+                failed++;
+                log.accept(prefix + ": FAILED, its saved model " + modelFile + " is gone; not evaluated");
+                continue;
+            }
+            long start = System.nanoTime();
+            try (Model model = Checkpoint.load(modelFile);
+                    Model reference = Checkpoint.load(executor.denseCheckpoint(run.dense() ? run : run.denseBase()))) {
+                BehaviourReport r = BehaviourEvaluation.builder().setModel(model).setData(spec.data(), data.test())
+                        .optReference(reference).optConditions(settings.conditions()).optSeed(settings.seed())
+                        .optBins(settings.bins()).build().run();
+                Map<String, Object> result = new LinkedHashMap<>(r.toMap());
+                result.put("settings", settings.toMap());
+                result.put("seconds", (System.nanoTime() - start) / 1e9);
+                store.recordBehaviour(run.id(), settings.key(), result);
+                evaluated++;
+                log.accept(String.format("%s: clean %.2f%%, mean corrupted %.2f%%, ECE %.4f, agreement %.2f%% (%.0f s)",
+                        prefix, 100 * r.clean().top1(), 100 * r.meanCorruptedTop1(), r.reliability().ece(),
+                        100 * r.agreement().overall(), (System.nanoTime() - start) / 1e9));
+            } catch (RuntimeException e) {
+                failed++;
+                log.accept(prefix + ": evaluation FAILED, not recorded (a later call tries again): " + e.getMessage());
+            }
+        }
+        return new int[] {evaluated, failed};
     }
 
     /** The measured speed-up at batch 128 with its spread, where pruning can cause one. */

@@ -45,21 +45,23 @@ import java.util.Set;
  * compressions: [2, 4, 8]
  * structured: {criteria: [l1], scope: global, targets: [macs=2x]}
  * schedule: oneshot
+ * evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 3, 5]}
  * </pre>
  *
  * <p>{@code schedule} is the pruning schedule of every run ({@code oneshot}, {@code iterative}
  * with {@code schedule_steps}, {@code agp}); a recipe's {@code lr_schedule} is its learning-rate
- * schedule.
+ * schedule. {@code evaluate} (see {@link BehaviourSettings}) adds behaviour beyond accuracy to every run.
  */
 public record BenchSpec(Path file, String name, List<String> models, String data, Path dataDir,
         Integer trainLimit, Integer testLimit, TrainingRecipe pretrain, TrainingRecipe fineTune,
         List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
         int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, String structuredScope,
-        List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency) {
+        List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency,
+        BehaviourSettings evaluate) {
 
     private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
             "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
-            "calibration_batches", "include_classifier", "structured", "latency");
+            "calibration_batches", "include_classifier", "structured", "latency", "evaluate");
     private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "lr_schedule", "optimizer", "momentum",
             "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
     private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "targets", "normalizer", "round_to");
@@ -219,6 +221,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         b.structuredNormalizer = normalizer;
         b.structuredRoundTo = roundTo;
         b.measureLatency = latency;
+        b.evaluate = BehaviourSettings.read(r, root);
         return b.build();
     }
 
@@ -246,12 +249,13 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         private String structuredNormalizer;
         private int structuredRoundTo;
         private boolean measureLatency;
+        private BehaviourSettings evaluate;
 
         private BenchSpec build() {
             return new BenchSpec(file, name, models, data, dataDir, trainLimit, testLimit, pretrain, fineTune, seeds,
                     methods, compressions, schedule, scheduleSteps, calibrationBatches, includeClassifier,
                     structuredCriteria, structuredScope, structuredTargets, structuredNormalizer, structuredRoundTo,
-                    measureLatency);
+                    measureLatency, evaluate);
         }
     }
 

@@ -76,6 +76,9 @@ public final class ResultsStore implements AutoCloseable {
                         + "actual_compression REAL, theoretical_speedup REAL, measured_speedup_b1 REAL, "
                         + "measured_speedup_b128 REAL, size_bytes INTEGER, wall_seconds REAL, settings TEXT NOT NULL, "
                         + "metrics TEXT NOT NULL, provenance TEXT, finished_at TEXT NOT NULL)");
+                // added later without a schema change: an older store simply gets the empty table
+                s.execute("CREATE TABLE IF NOT EXISTS behaviour (run_id TEXT NOT NULL, settings TEXT NOT NULL, "
+                        + "result TEXT NOT NULL, finished_at TEXT NOT NULL, PRIMARY KEY (run_id, settings))");
             }
             return new ResultsStore(file, c);
         } catch (SQLException | IOException e) {
@@ -176,6 +179,50 @@ public final class ResultsStore implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize run " + settings.id(), e);
         }
+    }
+
+    /** Whether a run's behaviour evaluation with these settings ({@link BehaviourSettings#key()}) is stored. */
+    public boolean hasBehaviour(String runId, String settingsKey) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT 1 FROM behaviour WHERE run_id = ? AND settings = ?")) {
+            p.setString(1, runId);
+            p.setString(2, settingsKey);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot query " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes one run's behaviour evaluation: one atomic insert, like a run. */
+    public void recordBehaviour(String runId, String settingsKey, Map<String, Object> result) {
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO behaviour VALUES (?, ?, ?, ?)")) {
+            p.setString(1, runId);
+            p.setString(2, settingsKey);
+            p.setString(3, JSON.writeValueAsString(result));
+            p.setString(4, Instant.now().toString());
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the behaviour of run " + runId + " in " + file + ": "
+                    + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the behaviour of run " + runId, e);
+        }
+    }
+
+    /** Stored behaviour evaluations by run id; where a run has several (other settings), the newest. */
+    public Map<String, Map<String, Object>> behaviour() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT run_id, result FROM behaviour ORDER BY finished_at")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), JSON.readValue(rs.getString(2), new TypeReference<Map<String, Object>>() {}));
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot read behaviour from " + file + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Every recorded run as a map of its columns, with settings and metrics parsed back from JSON. */

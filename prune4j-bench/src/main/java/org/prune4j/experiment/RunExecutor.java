@@ -2,6 +2,7 @@ package org.prune4j.experiment;
 
 import org.prune4j.criterion.Normalizer;
 import org.prune4j.engine.Engines;
+import org.prune4j.evaluation.BehaviourEvaluation;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
@@ -54,6 +55,11 @@ final class RunExecutor {
         return modelsDir.resolve("dense-" + dense.id() + ".p4j");
     }
 
+    /** The model a finished run saved: its base model for a dense run, else its pruned model. */
+    Path modelFile(RunSettings s) {
+        return s.dense() ? denseCheckpoint(s) : modelsDir.resolve(s.id() + ".p4j");
+    }
+
     /** Runs it; returns the metrics and the provenance of the resulting model. */
     Result execute(RunSettings s) {
         return s.dense() ? dense(s) : pruned(s);
@@ -70,6 +76,8 @@ final class RunExecutor {
             EvalResult eval = Evaluator.evaluate(model, data.testLoader());
             details.put("evalSeconds", seconds(evalStart));
             details.put("before", eval);
+            details.put("behaviour", BehaviourEvaluation.builder().setModel(model).setData(data.name(), data.test())
+                    .build().run());
             SparsityStats stats = SparsityStats.of(model);
             details.put("layerSparsity", stats.layerSparsity());
             Checkpoint.save(model, out); // atomic: a killed run leaves no half file
@@ -108,7 +116,7 @@ final class RunExecutor {
         // pruning at initialization trains the pruned network with the dense model's recipe
         TrainingRecipe recipe = method.atInitialization() ? TrainingRecipe.fromMap(s.pretrain()) : fineTune;
         Supplier<Model> start = method.atInitialization() ? () -> initializedLike(denseFile, s.seed()) : null;
-        Path out = modelsDir.resolve(s.id() + ".p4j");
+        Path out = modelFile(s);
         PruningResult r = PruningRun.builder().setReference(() -> Checkpoint.load(denseFile)).optStart(start)
                 .setData(data).setMethod(method)
                 .setSchedule(PruningSchedules.create(s.schedule(),

@@ -25,20 +25,37 @@ import java.util.function.Function;
  * Writes a report of a results store into a directory: per model, accuracy after fine-tuning vs
  * compression and vs theoretical speed-up (one curve per method, mean ± standard deviation over
  * seeds, x on a log2 scale; PNG and SVG), and {@code index.html} with the plots, a summary table per
- * model and every run with its id.
+ * model and every run with its id; and, for runs evaluated beyond accuracy, {@link BehaviourSection}.
  */
 public final class ReportWriter {
 
     private ReportWriter() {}
 
-    /** Returns the files written. */
+    /**
+     * As {@link #write(ResultsStore, Path, double)} with the tolerance of the spec that evaluated
+     * the runs ({@code evaluate: {delta: ...}}), else 0.5 points.
+     */
     public static List<Path> write(ResultsStore store, Path outDir) {
+        double delta = store.behaviour().values().stream()
+                .map(b -> b.get("settings") instanceof Map<?, ?> s && s.get("delta") instanceof Number d
+                        ? d.doubleValue() : null)
+                .filter(java.util.Objects::nonNull).findFirst()
+                .orElse(org.prune4j.experiment.BehaviourSettings.DEFAULT_DELTA);
+        return write(store, outDir, delta);
+    }
+
+    /**
+     * Returns the files written. Runs evaluated beyond accuracy (a spec's {@code evaluate:}) add a
+     * behaviour section per model, with prune potential at tolerance {@code deltaPoints}.
+     */
+    public static List<Path> write(ResultsStore store, Path outDir, double deltaPoints) {
         System.setProperty("java.awt.headless", "true");
         List<Map<String, Object>> rows = store.runs();
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("results database " + store.file() + " has no finished runs to report");
         }
         List<ResultSeries> series = ResultSeries.from(rows);
+        List<BehaviourPoints> behaviour = BehaviourPoints.from(rows, store.behaviour());
         List<Path> written = new ArrayList<>();
         try {
             Files.createDirectories(outDir);
@@ -54,6 +71,10 @@ public final class ReportWriter {
                 written.addAll(save(chart(model, "theoretical speed-up (total / non-zero MACs)", ofModel,
                         p -> p.speedUp().mean()), outDir, bySpeedUp));
                 html.append(HtmlPage.modelSection(model, byCompression + ".png", bySpeedUp + ".png", ofModel));
+                List<BehaviourPoints> behaviourOfModel = behaviour.stream().filter(p -> p.model().equals(model)).toList();
+                if (!behaviourOfModel.isEmpty()) {
+                    html.append(BehaviourSection.write(model, behaviourOfModel, deltaPoints, outDir, written));
+                }
             }
             html.append(HtmlPage.runsTable(rows)).append(HtmlPage.footer());
             Path index = outDir.resolve("index.html");

@@ -37,9 +37,9 @@ class BenchRunnerTest {
         Path db = dir.resolve("results.db");
         try (ResultsStore store = ResultsStore.open(db)) {
             BenchRunner.Summary first = BenchRunner.builder().setSpec(spec).setStore(store).build().run();
-            assertThat(first).isEqualTo(new BenchRunner.Summary(4, 0, 4, 0));
+            assertThat(first).isEqualTo(new BenchRunner.Summary(4, 0, 4, 0, 0));
             BenchRunner.Summary second = BenchRunner.builder().setSpec(spec).setStore(store).build().run();
-            assertThat(second).isEqualTo(new BenchRunner.Summary(4, 4, 0, 0));
+            assertThat(second).isEqualTo(new BenchRunner.Summary(4, 4, 0, 0, 0));
 
             List<Map<String, Object>> runs = store.runs();
             assertThat(runs).hasSize(4);
@@ -70,6 +70,61 @@ class BenchRunnerTest {
             assertThat(html).as("a masked model's latency is not reported as a speed-up")
                     .contains("none: masked weights run the same dense kernels");
             assertThat(Files.size(dir.resolve("report/accuracy-vs-compression-mlp.png"))).isGreaterThan(5000);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEvaluateKeyAddsBehaviourToEveryRunOnceAndNewSettingsReEvaluateWithoutRetraining() throws IOException {
+        String grid = """
+                name: tiny-behaviour
+                models: [mlp]
+                data: synthetic
+                train_limit: 512
+                test_limit: 128
+                pretrain: {epochs: 1, lr: 0.05}
+                finetune: {epochs: 1, lr: 0.01}
+                methods: [global-magnitude]
+                compressions: [2, 8]
+                latency: false
+                """;
+        Path specFile = dir.resolve("spec.yaml");
+        Files.writeString(specFile, grid + "evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 5]}\n");
+        Path db = dir.resolve("results.db");
+        try (ResultsStore store = ResultsStore.open(db)) {
+            BenchRunner.Summary first = BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store).build().run();
+            assertThat(first).isEqualTo(new BenchRunner.Summary(3, 0, 3, 0, 3));
+            BenchRunner.Summary again = BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store).build().run();
+            assertThat(again).isEqualTo(new BenchRunner.Summary(3, 3, 0, 0, 0));
+
+            Map<String, Map<String, Object>> behaviour = store.behaviour();
+            assertThat(behaviour).hasSize(3);
+            for (Map<String, Object> run : store.runs()) {
+                Map<String, Object> b = behaviour.get((String) run.get("id"));
+                assertThat(((Map<String, Object>) b.get("clean")).get("top1")).as("clean accuracy is the run's")
+                        .isEqualTo(run.get("top1_finetuned"));
+                assertThat((List<Map<String, Object>>) b.get("conditions")).extracting(c -> c.get("condition"))
+                        .containsExactly("gaussian-noise@1", "gaussian-noise@5", "rotation@1", "rotation@5");
+                assertThat((Map<String, Object>) b.get("agreement")).containsKeys("overall", "leastConfident");
+            }
+            Map<String, Object> dense = store.runs().stream().filter(r -> r.get("kind").equals("dense")).findFirst()
+                    .orElseThrow();
+            assertThat(((Map<String, Object>) behaviour.get((String) dense.get("id")).get("agreement")).get("overall"))
+                    .as("the dense model is its own reference").isEqualTo(1.0);
+
+            List<Path> report = ReportWriter.write(store, dir.resolve("report"));
+            assertThat(report).extracting(p -> p.getFileName().toString())
+                    .contains("severity-mlp-global-magnitude.png", "reliability-mlp-global-magnitude.png");
+            assertThat(Files.readString(dir.resolve("report/index.html")))
+                    .contains("behaviour beyond accuracy", "Prune potential", "rotation@5", "agreement, least confident");
+        }
+        // other conditions: the finished runs' saved models are evaluated again, nothing is retrained
+        Files.writeString(specFile, grid + "evaluate: {corruptions: [contrast], severities: [3]}\n");
+        try (ResultsStore store = ResultsStore.open(db)) {
+            BenchRunner.Summary changed = BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store).build().run();
+            assertThat(changed).isEqualTo(new BenchRunner.Summary(3, 3, 0, 0, 3));
+            assertThat((List<Map<String, Object>>) store.behaviour().values().iterator().next().get("conditions"))
+                    .extracting(c -> c.get("condition")).containsExactly("contrast@3");
         }
     }
 
@@ -128,7 +183,7 @@ class BenchRunnerTest {
         try (ResultsStore store = ResultsStore.open(dir.resolve("f.db"))) {
             BenchRunner.Summary s = BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store)
                     .optLog(log::add).build().run();
-            assertThat(s).isEqualTo(new BenchRunner.Summary(3, 0, 2, 1));
+            assertThat(s).isEqualTo(new BenchRunner.Summary(3, 0, 2, 1, 0));
             assertThat(log).anyMatch(l -> l.contains("FAILED") && l.contains("compression 100000"));
             assertThat(store.runs()).hasSize(2);
         }

@@ -94,6 +94,10 @@ class BenchSpecTest {
         "bad recipe key        | finetune: {epoch: 2}                   | 'finetune.epoch': unknown key",
         "bad structured target | 'structured: {criteria: [l1], targets: [speed=2x]}' | 'structured.targets[0]': target 'speed=2x': unknown quantity",
         "seeds of wrong type   | seeds: [zero]                          | 'seeds[0]': expected a whole number >= 0, got 'zero'",
+        "unknown corruption    | 'evaluate: {corruptions: [fog]}'       | 'evaluate.corruptions[0]': unknown corruption 'fog'; allowed: [gaussian-noise",
+        "severity above five   | 'evaluate: {severities: [1, 6]}'       | 'evaluate.severities[1]': a severity is a whole number from 1 to 5, got 6",
+        "severity zero         | 'evaluate: {severities: [0]}'          | 'evaluate.severities[0]': a severity is a whole number from 1 to 5, got 0",
+        "bad evaluate key      | 'evaluate: {corruption: [fog]}'        | 'evaluate.corruption': unknown key",
     })
     void invalidSpecsAreRejectedNamingTheFileTheKeyAndTheAllowedValues(String what, String line, String expected)
             throws IOException {

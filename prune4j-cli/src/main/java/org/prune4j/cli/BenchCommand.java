@@ -52,14 +52,16 @@ final class BenchCommand implements Callable<Integer> {
             out.put("skipped", summary.skipped());
             out.put("ran", summary.ran());
             out.put("failed", summary.failed());
+            out.put("evaluated", summary.evaluated());
             if (common.json) {
                 System.out.println(CommonOptions.toJson(out));
             } else {
-                System.out.printf("%d runs planned: %d done before, %d run now, %d failed. Results in %s%n",
-                        summary.planned(), summary.skipped(), summary.ran(), summary.failed(), db);
+                System.out.printf("%d runs planned: %d done before, %d run now, %d failed%s. Results in %s%n",
+                        summary.planned(), summary.skipped(), summary.ran(), summary.failed(),
+                        parsed.evaluate() == null ? "" : "; " + summary.evaluated() + " evaluated beyond accuracy", db);
             }
             if (summary.failed() > 0) {
-                System.err.println("error: " + summary.failed() + " run(s) failed (see the FAILED lines above); "
+                System.err.println("error: " + summary.failed() + " run(s) or evaluation(s) failed (see the FAILED lines above); "
                         + "the others are recorded, and running the same command again retries only the failed ones");
                 return 1;
             }

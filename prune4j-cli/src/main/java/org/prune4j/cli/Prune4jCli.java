@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code prune4j} command: train, evaluate, summarize, prune, benchmark and report. */
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Neural-network pruning toolkit for the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, ZooCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, EvaluateCommand.class, SummaryCommand.class, ZooCommand.class,
             MeasureCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
             LatencyCommand.class, ExportCommand.class, ScoresCommand.class, DoctorCommand.class})
 public final class Prune4jCli {

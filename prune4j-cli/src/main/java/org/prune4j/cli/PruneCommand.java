@@ -177,6 +177,7 @@ final class PruneCommand implements Callable<Integer> {
         System.out.printf("accuracy %.2f%% before, %s after pruning, %.2f%% after fine-tuning%n",
                 100 * r.accuracyBefore(), r.accuracyAfterPruning() == null ? "-"
                         : String.format("%.2f%%", 100 * r.accuracyAfterPruning()), 100 * r.accuracyAfterFineTuning());
+        System.out.println("behaviour (clean test set, dense -> pruned): " + r.behaviour().toText());
         LatencyComparison.AtBatch b128 = r.measuredSpeedUp(128);
         LatencyComparison.AtBatch b1 = r.measuredSpeedUp(1);
         if (b128 != null) {

@@ -23,13 +23,20 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
+    @Option(names = "--delta", paramLabel = "POINTS", description = "Prune potential's tolerance in accuracy points "
+            + "(default: the evaluating spec's evaluate.delta, else 0.5).")
+    Double delta;
+
     @Override
     public Integer call() {
+        if (delta != null && !(delta >= 0)) {
+            throw new IllegalArgumentException("--delta must be >= 0, got " + delta);
+        }
         if (!Files.isRegularFile(db)) {
             throw new IllegalArgumentException("results database " + db + " does not exist");
         }
         try (ResultsStore store = ResultsStore.open(db)) {
-            List<Path> files = ReportWriter.write(store, out);
+            List<Path> files = delta == null ? ReportWriter.write(store, out) : ReportWriter.write(store, out, delta);
             files.forEach(f -> System.out.println(f));
         }
         return 0;

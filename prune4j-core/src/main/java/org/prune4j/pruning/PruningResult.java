@@ -2,6 +2,7 @@ package org.prune4j.pruning;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.prune4j.evaluation.BehaviourChange;
 import org.prune4j.measure.LatencyComparison;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Provenance;
@@ -12,17 +13,18 @@ import java.util.Map;
 
 /**
  * The evidence of one pruning run ({@link PruningRun}): accuracy of the reference (dense) model,
- * right after pruning and after fine-tuning; total and non-zero parameters and MACs before and
+ * right after pruning and after fine-tuning; behaviour beyond accuracy on clean data; total and non-zero parameters and MACs before and
  * after; per-layer channels and sparsity; deployed-form latency with its spread; each pruning
  * step; how long each phase took; and the provenance of the result. Serialized as the JSON of
  * {@code prune --json} and the details of a bench run.
  *
  * @param afterPruning null when the schedule prunes during training (AGP)
+ * @param behaviour calibration, classes, agreement and dead ReLUs of the reference and the result
  * @param latency null when not measured
  * @param channels output channels before and after, per conv and linear layer
  */
 public record PruningResult(PruningKind kind, String method, String schedule, EvalResult before, EvalResult afterPruning,
-        EvalResult afterFineTuning, SparsityStats reference, SparsityStats pruned, LatencyComparison latency,
+        EvalResult afterFineTuning, BehaviourChange behaviour, SparsityStats reference, SparsityStats pruned, LatencyComparison latency,
         List<PruningStep> steps, Map<String, List<Long>> channels, Seconds seconds, Provenance provenance) {
 
     /** Wall time of each phase. */

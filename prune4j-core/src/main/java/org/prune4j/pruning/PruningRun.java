@@ -4,6 +4,9 @@ import org.prune4j.measure.Latency;
 import org.prune4j.measure.LatencyComparison;
 import org.prune4j.criterion.Calibration;
 import org.prune4j.engine.Engines;
+import org.prune4j.evaluation.BehaviourChange;
+import org.prune4j.evaluation.BehaviourEvaluation;
+import org.prune4j.evaluation.BehaviourReport;
 import org.prune4j.graph.Node;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.LinearOp;
@@ -104,6 +107,7 @@ public final class PruningRun {
                 model.setProvenance(Provenance.of("pruning-run", record, model.provenance()));
                 t = System.nanoTime();
                 EvalResult after = Evaluator.evaluate(model, data.testLoader());
+                BehaviourChange behaviour = new BehaviourChange(behaviour(ref, null), behaviour(model, ref));
                 evaluateSeconds += seconds(t) + session.evaluateSeconds;
                 SparsityStats prunedStats = SparsityStats.of(model);
                 LatencyComparison latency = null;
@@ -118,12 +122,19 @@ public final class PruningRun {
                 channelsBefore.forEach((node, c) -> channels.put(node, List.of(c, channelsAfter.get(node))));
                 keep.accept(model);
                 return new PruningResult(method.kind(), method.name(), schedule.name(), before,
-                        session.afterPruning, after, referenceStats, prunedStats, latency, session.steps, channels,
+                        session.afterPruning, after, behaviour, referenceStats, prunedStats, latency, session.steps,
+                        channels,
                         new PruningResult.Seconds(session.pruneSeconds, session.trainSeconds, evaluateSeconds,
                                 latencySeconds, seconds(wallStart)),
                         model.provenance());
             }
         }
+    }
+
+    /** Clean-data calibration, classes, dead ReLUs and (with a reference) agreement. */
+    private BehaviourReport behaviour(Model model, Model reference) {
+        return BehaviourEvaluation.builder().setModel(model).setData(data.name(), data.test()).optReference(reference)
+                .build().run();
     }
 
     /** What the schedule drives: the method's pruning, fine-tuning with the recipe, and the evidence. */

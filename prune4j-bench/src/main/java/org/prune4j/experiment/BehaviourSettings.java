@@ -1,0 +1,89 @@
+package org.prune4j.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.prune4j.evaluation.Corruptions;
+import org.prune4j.evaluation.ReliabilityDiagram;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A spec's {@code evaluate:} key: which corruption conditions every run's model is evaluated
+ * under after the grid, and the tolerance of prune potential. Not part of a run's identity:
+ * adding or changing it evaluates the finished runs' saved models again, never retrains them.
+ *
+ * <pre>
+ * evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 3, 5], seed: 0, delta: 0.5}
+ * evaluate: true   # every corruption at severities 1-5
+ * </pre>
+ *
+ * @param delta prune potential's tolerance in accuracy points
+ */
+public record BehaviourSettings(List<String> corruptions, List<Integer> severities, long seed, int bins,
+        double delta) {
+
+    private static final Set<String> KEYS = Set.of("corruptions", "severities", "seed", "bins", "delta");
+    public static final double DEFAULT_DELTA = 0.5;
+
+    public BehaviourSettings {
+        corruptions = List.copyOf(corruptions);
+        severities = List.copyOf(severities);
+        Corruptions.conditions(corruptions, severities); // checks names and severities
+    }
+
+    public static BehaviourSettings defaults() {
+        return new BehaviourSettings(Corruptions.names(), List.of(1, 2, 3, 4, 5), 0, ReliabilityDiagram.DEFAULT_BINS,
+                DEFAULT_DELTA);
+    }
+
+    public List<Corruptions.Condition> conditions() {
+        return Corruptions.conditions(corruptions, severities);
+    }
+
+    /** What makes two evaluations the same (delta only changes the report). */
+    public String key() {
+        return "corruptions=" + corruptions + ";severities=" + severities + ";seed=" + seed + ";bins=" + bins;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("corruptions", corruptions);
+        m.put("severities", severities);
+        m.put("seed", seed);
+        m.put("bins", bins);
+        m.put("delta", delta);
+        return m;
+    }
+
+    /** Reads the key: absent or false = null (no evaluation), true = defaults, or a mapping. */
+    static BehaviourSettings read(SpecReader r, JsonNode root) {
+        JsonNode node = root.get("evaluate");
+        if (node == null || node.isNull() || (node.isBoolean() && !node.asBoolean())) {
+            return null;
+        }
+        if (node.isBoolean()) {
+            return defaults();
+        }
+        r.allowOnly(node, "evaluate", KEYS);
+        BehaviourSettings d = defaults();
+        List<String> corruptions = node.has("corruptions") ? r.list(node, "evaluate", "corruptions", true, e -> {
+            String name = r.stringElement(e);
+            if (!Corruptions.names().contains(name)) {
+                throw r.error(e.path(), "unknown corruption '" + name + "'; allowed: " + Corruptions.names());
+            }
+            return name;
+        }) : d.corruptions();
+        List<Integer> severities = node.has("severities") ? r.list(node, "evaluate", "severities", true, e -> {
+            if (!e.node().isInt() || e.node().asInt() < 1 || e.node().asInt() > 5) {
+                throw r.error(e.path(), "a severity is a whole number from 1 to 5, got " + SpecReader.describe(e.node()));
+            }
+            return e.node().asInt();
+        }) : d.severities();
+        double delta = r.number(node, "evaluate", "delta", DEFAULT_DELTA, 0);
+        return new BehaviourSettings(corruptions, severities, r.integer(node, "evaluate", "seed", 0, 0),
+                r.integer(node, "evaluate", "bins", ReliabilityDiagram.DEFAULT_BINS, 1), delta);
+    }
+}
