@@ -16,27 +16,30 @@ import java.util.Set;
  * adding or changing it evaluates the finished runs' saved models again, never retrains them.
  *
  * <pre>
- * evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 3, 5], seed: 0, delta: 0.5}
+ * evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 3, 5], seed: 0, delta: 0.5,
+ *            certify: [0.002, 0.008]}   # certified accuracy by interval bounds at these radii
  * evaluate: true   # every corruption at severities 1-5
+ * evaluate: {corruptions: [], certify: [0.001]}   # clean behaviour and certification only
  * </pre>
  *
  * @param delta prune potential's tolerance in accuracy points
  */
 public record BehaviourSettings(List<String> corruptions, List<Integer> severities, long seed, int bins,
-        double delta) {
+        List<Double> certify, double delta) {
 
-    private static final Set<String> KEYS = Set.of("corruptions", "severities", "seed", "bins", "delta");
+    private static final Set<String> KEYS = Set.of("corruptions", "severities", "seed", "bins", "certify", "delta");
     public static final double DEFAULT_DELTA = 0.5;
 
     public BehaviourSettings {
         corruptions = List.copyOf(corruptions);
         severities = List.copyOf(severities);
+        certify = List.copyOf(certify);
         Corruptions.conditions(corruptions, severities); // checks names and severities
     }
 
     public static BehaviourSettings defaults() {
         return new BehaviourSettings(Corruptions.names(), List.of(1, 2, 3, 4, 5), 0, ReliabilityDiagram.DEFAULT_BINS,
-                DEFAULT_DELTA);
+                List.of(), DEFAULT_DELTA);
     }
 
     public List<Corruptions.Condition> conditions() {
@@ -45,7 +48,8 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
 
     /** What makes two evaluations the same (delta only changes the report). */
     public String key() {
-        return "corruptions=" + corruptions + ";severities=" + severities + ";seed=" + seed + ";bins=" + bins;
+        return "corruptions=" + corruptions + ";severities=" + severities + ";seed=" + seed + ";bins=" + bins
+                + (certify.isEmpty() ? "" : ";certify=" + certify);
     }
 
     public Map<String, Object> toMap() {
@@ -54,6 +58,7 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
         m.put("severities", severities);
         m.put("seed", seed);
         m.put("bins", bins);
+        m.put("certify", certify);
         m.put("delta", delta);
         return m;
     }
@@ -69,7 +74,7 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
         }
         r.allowOnly(node, "evaluate", KEYS);
         BehaviourSettings d = defaults();
-        List<String> corruptions = node.has("corruptions") ? r.list(node, "evaluate", "corruptions", true, e -> {
+        List<String> corruptions = node.has("corruptions") ? r.list(node, "evaluate", "corruptions", false, e -> {
             String name = r.stringElement(e);
             if (!Corruptions.names().contains(name)) {
                 throw r.error(e.path(), "unknown corruption '" + name + "'; allowed: " + Corruptions.names());
@@ -82,8 +87,15 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
             }
             return e.node().asInt();
         }) : d.severities();
+        List<Double> certify = r.list(node, "evaluate", "certify", false, e -> {
+            if (!e.node().isNumber() || e.node().asDouble() < 0 || e.node().asDouble() > 1) {
+                throw r.error(e.path(), "a certification radius is a number of pixel units from 0 to 1, got "
+                        + SpecReader.describe(e.node()));
+            }
+            return e.node().asDouble();
+        });
         double delta = r.number(node, "evaluate", "delta", DEFAULT_DELTA, 0);
         return new BehaviourSettings(corruptions, severities, r.integer(node, "evaluate", "seed", 0, 0),
-                r.integer(node, "evaluate", "bins", ReliabilityDiagram.DEFAULT_BINS, 1), delta);
+                r.integer(node, "evaluate", "bins", ReliabilityDiagram.DEFAULT_BINS, 1), certify, delta);
     }
 }

@@ -122,7 +122,7 @@ public final class BenchRunner {
                     Model reference = Checkpoint.load(executor.denseCheckpoint(run.dense() ? run : run.denseBase()))) {
                 BehaviourReport r = BehaviourEvaluation.builder().setModel(model).setData(spec.data(), data.test())
                         .optReference(reference).optConditions(settings.conditions()).optSeed(settings.seed())
-                        .optBins(settings.bins()).build().run();
+                        .optBins(settings.bins()).optCertifyRadii(settings.certify()).build().run();
                 Map<String, Object> result = new LinkedHashMap<>(r.toMap());
                 result.put("settings", settings.toMap());
                 result.put("seconds", (System.nanoTime() - start) / 1e9);

@@ -16,15 +16,14 @@ import java.util.Map;
  *
  * @param x the amount of pruning: compression (total / non-zero parameters) for unstructured
  *     runs, theoretical speed-up (total / remaining MACs) for structured ones, 1 for dense
- * @param summary mean ± sd over seeds of the headline metrics, by name
+ * @param summary mean ± sd over seeds of the headline metrics, by name (certified accuracy and
+ *     unstable ReLUs at each radius where the runs were certified)
  * @param conditionTop1 mean accuracy over seeds under each condition ({@code clean}, {@code name@s})
  * @param reliability the first seed's reliability diagram
  */
 record BehaviourPoints(String model, String method, String budget, double x, int seeds,
         Map<String, ResultSeries.Stat> summary, Map<String, Double> conditionTop1, ReliabilityDiagram reliability) {
 
-    static final List<String> SUMMARY = List.of("clean top-1", "mean corrupted top-1", "ECE", "NLL", "agreement",
-            "agreement, least confident", "worst class top-1", "dead ReLUs");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     boolean dense() {
@@ -62,6 +61,10 @@ record BehaviourPoints(String model, String method, String budget, double x, int
             add(values, "agreement, least confident", agreement.get("leastConfident"));
             add(values, "worst class top-1", b.get("worstClassAccuracy"));
             add(values, "dead ReLUs", b.get("deadNeuronRate"));
+            for (Map<String, Object> c : (List<Map<String, Object>>) b.getOrDefault("certified", List.of())) {
+                add(values, "certified top-1 @" + c.get("epsilon"), c.get("certifiedTop1"));
+                add(values, "unstable ReLUs @" + c.get("epsilon"), c.get("unstableFraction"));
+            }
             conditions.computeIfAbsent("clean", k -> new ArrayList<>()).add(((Number) clean.get("top1")).doubleValue());
             for (Map<String, Object> c : (List<Map<String, Object>>) b.get("conditions")) {
                 conditions.computeIfAbsent((String) c.get("condition"), k -> new ArrayList<>())

@@ -60,13 +60,15 @@ final class BehaviourSection {
     }
 
     private static String summaryTable(List<BehaviourPoints> points) {
+        java.util.Set<String> metrics = new java.util.LinkedHashSet<>();
+        points.forEach(p -> metrics.addAll(p.summary().keySet()));
         StringBuilder h = new StringBuilder("<table><tr><th>method</th><th>budget</th><th>seeds</th>");
-        BehaviourPoints.SUMMARY.forEach(m -> h.append("<th>").append(HtmlPage.esc(m)).append("</th>"));
+        metrics.forEach(m -> h.append("<th>").append(HtmlPage.esc(m)).append("</th>"));
         h.append("</tr>\n");
         for (BehaviourPoints p : points) {
             h.append("<tr><td>").append(HtmlPage.esc(p.method())).append("</td><td>").append(HtmlPage.esc(p.budget()))
                     .append("</td><td>").append(p.seeds()).append("</td>");
-            for (String m : BehaviourPoints.SUMMARY) {
+            for (String m : metrics) {
                 ResultSeries.Stat s = p.summary().get(m);
                 boolean percent = !m.equals("ECE") && !m.equals("NLL");
                 h.append("<td>").append(format(s, percent)).append("</td>");

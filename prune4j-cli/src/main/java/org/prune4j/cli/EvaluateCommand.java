@@ -66,6 +66,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--bins", defaultValue = "15", description = "Confidence bins for ECE (default: 15).")
     int bins;
 
+    @Option(names = "--certify", split = ",", paramLabel = "EPS",
+            description = "Certify robustness by interval bounds at these L-infinity radii (pixel units, e.g. 0.004).")
+    List<Double> certify = List.of();
+
     @Option(names = "--predictions", paramLabel = "CSV",
             description = "Write condition,index,label,predicted,p0..pK-1 for every example and condition.")
     Path predictions;
@@ -86,7 +90,7 @@ final class EvaluateCommand implements Callable<Integer> {
             ImageDataset test = labelledTestSet(dataName);
             long start = System.nanoTime();
             BehaviourEvaluation.Builder b = BehaviourEvaluation.builder().setModel(m).setData(dataName, test)
-                    .optReference(ref).optConditions(conditions).optSeed(seed).optBins(bins);
+                    .optReference(ref).optConditions(conditions).optSeed(seed).optBins(bins).optCertifyRadii(certify);
             BehaviourReport r;
             if (predictions != null) {
                 try (PredictionsCsv csv = new PredictionsCsv(predictions)) {

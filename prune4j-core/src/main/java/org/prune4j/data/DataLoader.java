@@ -55,6 +55,11 @@ public final class DataLoader {
         return batchSize;
     }
 
+    /** The per-sample transforms, in order. */
+    public List<SampleTransform> transforms() {
+        return transforms;
+    }
+
     /** Number of batches each epoch yields; the last one is smaller unless {@code dropLast}. */
     public int batchesPerEpoch() {
         int n = dataset.size();

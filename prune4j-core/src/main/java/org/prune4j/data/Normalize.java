@@ -32,6 +32,20 @@ public final class Normalize implements SampleTransform {
         }
     }
 
+    /** The per-channel means subtracted. */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** The per-channel standard deviations divided by. */
+    public float[] std() {
+        float[] std = new float[invStd.length];
+        for (int c = 0; c < std.length; c++) {
+            std[c] = 1 / invStd[c];
+        }
+        return std;
+    }
+
     @Override
     public void apply(float[] chw, int channels, int height, int width, Random rng) {
         if (channels != mean.length) {

@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 import org.prune4j.data.ImageDataset;
 import org.prune4j.model.Model;
 import org.prune4j.train.DataPipeline;
+import org.prune4j.verification.CertifiedRobustness;
+import org.prune4j.verification.IntervalBounds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,7 @@ public final class BehaviourEvaluation {
     private final int bins;
     private final double leastConfidentFraction;
     private final PredictionsSink sink;
+    private final List<Double> certifyRadii;
 
     private BehaviourEvaluation(Builder b) {
         this.model = b.model;
@@ -42,6 +45,7 @@ public final class BehaviourEvaluation {
         this.bins = b.bins;
         this.leastConfidentFraction = b.leastConfidentFraction;
         this.sink = b.sink;
+        this.certifyRadii = List.copyOf(b.certifyRadii);
     }
 
     public static Builder builder() {
@@ -65,9 +69,13 @@ public final class BehaviourEvaluation {
             results.add(ConditionResult.of(c.label(), c.corruption().name(), c.severity(),
                     c.corruption().levels()[c.severity() - 1], p, bins));
         }
+        List<CertifiedRobustness.Result> certified = new ArrayList<>();
+        for (double epsilon : certifyRadii) {
+            certified.add(CertifiedRobustness.certify(model, dataName, data, epsilon));
+        }
         return new BehaviourReport(ConditionResult.of(ConditionResult.CLEAN, null, 0, 0, clean, bins),
                 ReliabilityDiagram.of(clean, bins), clean.classAccuracy(), clean.worstClass(), agreement,
-                activity.deadRate(), activity.deadPerLayer(), List.copyOf(results), seed);
+                activity.deadRate(), activity.deadPerLayer(), List.copyOf(results), List.copyOf(certified), seed);
     }
 
     /** Builder; {@code setX} values are required, {@code optX} values have defaults. */
@@ -82,6 +90,7 @@ public final class BehaviourEvaluation {
         private int bins = ReliabilityDiagram.DEFAULT_BINS;
         private double leastConfidentFraction = Agreement.DEFAULT_LEAST_CONFIDENT_FRACTION;
         private PredictionsSink sink = (condition, p) -> {};
+        private List<Double> certifyRadii = List.of();
 
         private Builder() {}
 
@@ -134,6 +143,12 @@ public final class BehaviourEvaluation {
             return this;
         }
 
+        /** L∞ radii (pixel units) to certify robustness at by interval bounds; default none. */
+        public Builder optCertifyRadii(List<Double> radii) {
+            this.certifyRadii = Objects.requireNonNull(radii, "radii");
+            return this;
+        }
+
         public BehaviourEvaluation build() {
             Objects.requireNonNull(model, "model is required");
             Objects.requireNonNull(data, "data is required");
@@ -157,6 +172,14 @@ public final class BehaviourEvaluation {
                     throw new IllegalArgumentException("the reference model has " + reference.graph().outputShape()
                             .get(0) + " classes but the model has " + classes);
                 }
+            }
+            for (double r : certifyRadii) {
+                if (!(r >= 0 && r <= 1)) {
+                    throw new IllegalArgumentException("a certification radius is in pixel units, 0 to 1, got " + r);
+                }
+            }
+            if (!certifyRadii.isEmpty()) {
+                IntervalBounds.checkSupported(model.graph());
             }
             if (bins < 1) {
                 throw new IllegalArgumentException("bins must be >= 1 but was " + bins);

@@ -1,5 +1,7 @@
 package org.prune4j.evaluation;
 
+import org.prune4j.verification.CertifiedRobustness;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +11,14 @@ import java.util.Map;
 /**
  * What a model does beyond clean test accuracy: calibration (ECE, NLL, reliability diagram),
  * per-class accuracy and the worst class, agreement with a reference, the dead-ReLU rate, and
- * accuracy and calibration under each corruption condition.
+ * accuracy and calibration under each corruption condition, and certified robustness.
  *
  * @param agreement null without a reference model
+ * @param certified certified accuracy and unstable ReLUs at each requested radius
  */
 public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliability, double[] classAccuracy,
         int worstClass, Agreement agreement, double deadNeuronRate, Map<String, Integer> deadPerLayer,
-        List<ConditionResult> conditions, long seed) {
+        List<ConditionResult> conditions, List<CertifiedRobustness.Result> certified, long seed) {
 
     /** The condition called {@code label} ({@code clean} or {@code name@severity}), or null. */
     public ConditionResult condition(String label) {
@@ -53,6 +56,7 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
         conditions.forEach(c -> rows.add(c.toMap()));
         m.put("conditions", rows);
         m.put("meanCorruptedTop1", conditions.isEmpty() ? null : meanCorruptedTop1());
+        m.put("certified", certified);
         m.put("seed", seed);
         return m;
     }
@@ -81,6 +85,11 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
                         c.nll(), c.ece()));
             }
             s.append(String.format(Locale.ROOT, "mean corrupted top-1: %.2f%%%n", meanCorruptedTop1() * 100));
+        }
+        for (CertifiedRobustness.Result c : certified) {
+            s.append(String.format(Locale.ROOT, "certified at eps %.4f: %.2f%%, unstable ReLUs %.1f per example "
+                    + "(%.2f%% of %d)%n", c.epsilon(), 100 * c.certifiedTop1(), c.unstablePerExample(),
+                    100 * c.unstableFraction(), c.reluUnits()));
         }
         return s.toString();
     }
