@@ -61,6 +61,10 @@ record BehaviourPoints(String model, String method, String budget, double x, int
             add(values, "agreement, least confident", agreement.get("leastConfident"));
             add(values, "worst class top-1", b.get("worstClassAccuracy"));
             add(values, "dead ReLUs", b.get("deadNeuronRate"));
+            if (b.get("fairness") instanceof Map<?, ?> fairness) {
+                add(values, "demographic parity difference", fairness.get("demographicParityDifference"));
+                add(values, "equalized odds difference", fairness.get("equalizedOddsDifference"));
+            }
             for (Map<String, Object> c : (List<Map<String, Object>>) b.getOrDefault("certified", List.of())) {
                 add(values, "certified top-1 @" + c.get("epsilon"), c.get("certifiedTop1"));
                 add(values, "unstable ReLUs @" + c.get("epsilon"), c.get("unstableFraction"));

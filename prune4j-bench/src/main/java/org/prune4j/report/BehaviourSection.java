@@ -70,7 +70,7 @@ final class BehaviourSection {
                     .append("</td><td>").append(p.seeds()).append("</td>");
             for (String m : metrics) {
                 ResultSeries.Stat s = p.summary().get(m);
-                boolean percent = !m.equals("ECE") && !m.equals("NLL");
+                boolean percent = !m.equals("ECE") && !m.equals("NLL") && !m.endsWith("difference");
                 h.append("<td>").append(format(s, percent)).append("</td>");
             }
             h.append("</tr>\n");

@@ -12,7 +12,7 @@ import java.util.Map;
  * The channel criteria by name, as configs and the CLI give them: {@code random}, {@code l1},
  * {@code l2}, {@code bn-scale}, {@code taylor}, {@code taylor-activation}, {@code taylor-so},
  * {@code taylor-so-block}, {@code sosp-h}, {@code sosp-i}, {@code nisp}, {@code i-spasp},
- * {@code sipp}, {@code singe}, {@code oracle}, {@code stability}, and whatever {@link #register} or a
+ * {@code sipp}, {@code singe}, {@code oracle}, {@code m-information}, {@code o-information}, {@code mi-perturbation}, {@code stability}, and whatever {@link #register} or a
  * {@link org.prune4j.plugin.Prune4jPlugin} adds.
  */
 public final class ChannelCriteria {
@@ -37,6 +37,9 @@ public final class ChannelCriteria {
         FACTORIES.put(SippCriterion.NAME, SippCriterion::new);
         FACTORIES.put(SingeCriterion.NAME, seed -> new SingeCriterion());
         FACTORIES.put(OracleCriterion.NAME, seed -> new OracleCriterion());
+        FACTORIES.put(MInformationCriterion.NAME, seed -> new MInformationCriterion());
+        FACTORIES.put(OInformationCriterion.NAME, seed -> new OInformationCriterion());
+        FACTORIES.put(MaxEntropyPerturbationCriterion.NAME, MaxEntropyPerturbationCriterion::new);
         FACTORIES.put(StabilityCriterion.NAME, seed -> new StabilityCriterion(StabilityCriterion.DEFAULT_EPSILON));
     }
 

@@ -10,13 +10,16 @@ import java.util.stream.Stream;
 
 /**
  * Finds a data set by name for configs and the CLI: {@code fashion-mnist} (default directory
- * or a given one), {@code mnist} (IDX files with the MNIST file names in a directory),
+ * or a given one), {@code fashion-mnist-biased} (Fashion-MNIST with a protected attribute, see
+ * {@link ProtectedMarker}), {@code german-credit} (tabular, with the protected attribute sex, see
+ * {@link GermanCredit}), {@code mnist} (IDX files with the MNIST file names in a directory),
  * {@code cifar10} (the binary batches in a directory), {@code synthetic} (small
  * generated images for demos and tests).
  */
 public final class DataSets {
 
-    public static final List<String> NAMES = List.of("fashion-mnist", "mnist", "cifar10", "synthetic");
+    public static final List<String> NAMES = List.of("fashion-mnist", "fashion-mnist-biased", "german-credit", "mnist",
+            "cifar10", "synthetic");
 
     private DataSets() {}
 
@@ -30,6 +33,11 @@ public final class DataSets {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist":
                 return FashionMnist.load(dir == null ? FashionMnist.DEFAULT_DIR : dir, fashionSplit(split));
+            case "fashion-mnist-biased": // a protected attribute that the training split ties to the classes
+                return ProtectedMarker.apply(load("fashion-mnist", dir, split), split == Split.TRAIN,
+                        ProtectedMarker.DEFAULT_CORRELATION, 7);
+            case "german-credit":
+                return GermanCredit.load(dir == null ? GermanCredit.DEFAULT_DIR : dir, split == Split.TRAIN);
             case "mnist":
                 if (dir == null) {
                     throw new IllegalArgumentException("data set 'mnist' needs --data-dir, a directory with its IDX files");
@@ -59,7 +67,7 @@ public final class DataSets {
     /** Per-channel mean and standard deviation for normalization, or null when unknown. */
     public static float[][] normalization(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
-            case "fashion-mnist":
+            case "fashion-mnist", "fashion-mnist-biased":
                 return new float[][] {FashionMnist.MEAN.clone(), FashionMnist.STD.clone()};
             case "mnist":
                 return new float[][] {{0.1307f}, {0.3081f}};

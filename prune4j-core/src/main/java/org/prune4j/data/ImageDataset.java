@@ -20,6 +20,13 @@ public final class ImageDataset {
     private final int height;
     private final int width;
     private final int numClasses;
+    private final int[] attributes;
+
+    /** A data set without a protected attribute. */
+    public ImageDataset(String name, float[] pixels, int[] labels, int channels, int height, int width,
+            int numClasses) {
+        this(name, pixels, labels, channels, height, width, numClasses, null);
+    }
 
     /**
      * Creates a data set.
@@ -31,6 +38,8 @@ public final class ImageDataset {
      * @param height H
      * @param width W
      * @param numClasses number of classes
+     * @param attributes null, or N values >= 0 of a protected attribute (a group) per sample, for
+     *     fairness metrics
      * @throws IllegalArgumentException if a dimension is not positive, the lengths disagree, or a
      *     label is out of range
      */
@@ -41,7 +50,8 @@ public final class ImageDataset {
             int channels,
             int height,
             int width,
-            int numClasses) {
+            int numClasses,
+            int[] attributes) {
         this.name = Objects.requireNonNull(name, "name");
         this.pixels = Objects.requireNonNull(pixels, "pixels");
         this.labels = Objects.requireNonNull(labels, "labels");
@@ -65,6 +75,32 @@ public final class ImageDataset {
                         "label " + labels[i] + " at index " + i + " is outside [0, " + numClasses + ")");
             }
         }
+        if (attributes != null) {
+            if (attributes.length != labels.length) {
+                throw new IllegalArgumentException(attributes.length + " protected attributes for " + labels.length
+                        + " samples");
+            }
+            for (int i = 0; i < attributes.length; i++) {
+                if (attributes[i] < 0) {
+                    throw new IllegalArgumentException("protected attribute " + attributes[i] + " at index " + i
+                            + " is negative");
+                }
+            }
+        }
+        this.attributes = attributes;
+    }
+
+    /** Whether the samples carry a protected attribute. */
+    public boolean hasAttributes() {
+        return attributes != null;
+    }
+
+    /** The protected attribute (group) of sample {@code i}; only when {@link #hasAttributes()}. */
+    public int attribute(int i) {
+        if (attributes == null) {
+            throw new IllegalStateException("data set " + name + " has no protected attribute");
+        }
+        return attributes[i];
     }
 
     private static void requirePositive(String what, int value) {
@@ -139,6 +175,11 @@ public final class ImageDataset {
         return pixels.length == 0 ? 0 : sum / pixels.length;
     }
 
+    /** The same samples (labels, attributes) with other pixels, e.g. corrupted ones; takes ownership of them. */
+    public ImageDataset withPixels(String newName, float[] newPixels) {
+        return new ImageDataset(newName, newPixels, labels, channels, height, width, numClasses, attributes);
+    }
+
     /**
      * Returns a copy of samples {@code [from, to)}; its name is this name suffixed with
      * {@code [from:to]}.
@@ -153,7 +194,8 @@ public final class ImageDataset {
                 channels,
                 height,
                 width,
-                numClasses);
+                numClasses,
+                attributes == null ? null : Arrays.copyOfRange(attributes, from, to));
     }
 
     @Override

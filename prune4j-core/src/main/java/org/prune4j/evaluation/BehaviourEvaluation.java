@@ -75,7 +75,8 @@ public final class BehaviourEvaluation {
         }
         return new BehaviourReport(ConditionResult.of(ConditionResult.CLEAN, null, 0, 0, clean, bins),
                 ReliabilityDiagram.of(clean, bins), clean.classAccuracy(), clean.worstClass(), agreement,
-                activity.deadRate(), activity.deadPerLayer(), List.copyOf(results), List.copyOf(certified), seed);
+                activity.deadRate(), activity.deadPerLayer(), List.copyOf(results), List.copyOf(certified),
+                data.hasAttributes() ? Fairness.of(clean, data) : null, seed);
     }
 
     /** Builder; {@code setX} values are required, {@code optX} values have defaults. */

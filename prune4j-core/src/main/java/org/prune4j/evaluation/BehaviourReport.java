@@ -15,10 +15,11 @@ import java.util.Map;
  *
  * @param agreement null without a reference model
  * @param certified certified accuracy and unstable ReLUs at each requested radius
+ * @param fairness null unless the data carry a protected attribute
  */
 public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliability, double[] classAccuracy,
         int worstClass, Agreement agreement, double deadNeuronRate, Map<String, Integer> deadPerLayer,
-        List<ConditionResult> conditions, List<CertifiedRobustness.Result> certified, long seed) {
+        List<ConditionResult> conditions, List<CertifiedRobustness.Result> certified, Fairness fairness, long seed) {
 
     /** The condition called {@code label} ({@code clean} or {@code name@severity}), or null. */
     public ConditionResult condition(String label) {
@@ -57,6 +58,9 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
         m.put("conditions", rows);
         m.put("meanCorruptedTop1", conditions.isEmpty() ? null : meanCorruptedTop1());
         m.put("certified", certified);
+        if (fairness != null) {
+            m.put("fairness", fairness);
+        }
         m.put("seed", seed);
         return m;
     }
@@ -85,6 +89,11 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
                         c.nll(), c.ece()));
             }
             s.append(String.format(Locale.ROOT, "mean corrupted top-1: %.2f%%%n", meanCorruptedTop1() * 100));
+        }
+        if (fairness != null) {
+            s.append(String.format(Locale.ROOT, "fairness: demographic parity difference %.4f, equalized odds "
+                    + "difference %.4f, accuracy by group %s%n", fairness.demographicParityDifference(),
+                    fairness.equalizedOddsDifference(), java.util.Arrays.toString(fairness.groupAccuracy())));
         }
         for (CertifiedRobustness.Result c : certified) {
             s.append(String.format(Locale.ROOT, "certified at eps %.4f: %.2f%%, unstable ReLUs %.1f per example "

@@ -97,7 +97,6 @@ public final class Corruptions {
         int n = data.size();
         int size = data.sampleSize();
         float[] pixels = new float[n * size];
-        int[] labels = new int[n];
         float[] sample = new float[size];
         long base = mix(mix(seed, corruption.name().hashCode()), severity);
         for (int i = 0; i < n; i++) {
@@ -109,10 +108,8 @@ public final class Corruptions {
                 }
             }
             System.arraycopy(sample, 0, pixels, i * size, size);
-            labels[i] = data.label(i);
         }
-        return new ImageDataset(data.name() + "/" + corruption.name() + "@" + severity, pixels, labels,
-                data.channels(), data.height(), data.width(), data.numClasses());
+        return data.withPixels(data.name() + "/" + corruption.name() + "@" + severity, pixels);
     }
 
     /** SplitMix64 of a combined key: consecutive keys give unrelated {@link Random} streams. */

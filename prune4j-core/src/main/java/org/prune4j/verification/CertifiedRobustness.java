@@ -136,16 +136,13 @@ public final class CertifiedRobustness {
     static ImageDataset shifted(ImageDataset data, double delta) {
         int size = data.sampleSize();
         float[] pixels = new float[data.size() * size];
-        int[] labels = new int[data.size()];
         float[] sample = new float[size];
         for (int i = 0; i < data.size(); i++) {
             data.copySample(i, sample);
             for (int j = 0; j < size; j++) {
                 pixels[i * size + j] = (float) Math.min(1, Math.max(0, sample[j] + delta));
             }
-            labels[i] = data.label(i);
         }
-        return new ImageDataset(data.name(), pixels, labels, data.channels(), data.height(), data.width(),
-                data.numClasses());
+        return data.withPixels(data.name(), pixels);
     }
 }
