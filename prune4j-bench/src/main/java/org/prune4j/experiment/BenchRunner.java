@@ -128,9 +128,10 @@ public final class BenchRunner {
                 result.put("seconds", (System.nanoTime() - start) / 1e9);
                 store.recordBehaviour(run.id(), settings.key(), result);
                 evaluated++;
-                log.accept(String.format("%s: clean %.2f%%, mean corrupted %.2f%%, ECE %.4f, agreement %.2f%% (%.0f s)",
-                        prefix, 100 * r.clean().top1(), 100 * r.meanCorruptedTop1(), r.reliability().ece(),
-                        100 * r.agreement().overall(), (System.nanoTime() - start) / 1e9));
+                log.accept(String.format("%s: clean %.2f%%%s, ECE %.4f, agreement %.2f%% (%.0f s)", prefix,
+                        100 * r.clean().top1(), r.conditions().isEmpty() ? ""
+                                : String.format(", mean corrupted %.2f%%", 100 * r.meanCorruptedTop1()),
+                        r.reliability().ece(), 100 * r.agreement().overall(), (System.nanoTime() - start) / 1e9));
             } catch (RuntimeException e) {
                 failed++;
                 log.accept(prefix + ": evaluation FAILED, not recorded (a later call tries again): " + e.getMessage());

@@ -70,8 +70,7 @@ final class BehaviourSection {
                     .append("</td><td>").append(p.seeds()).append("</td>");
             for (String m : metrics) {
                 ResultSeries.Stat s = p.summary().get(m);
-                boolean percent = !m.equals("ECE") && !m.equals("NLL") && !m.endsWith("difference");
-                h.append("<td>").append(format(s, percent)).append("</td>");
+                h.append("<td>").append(format(s, isPercent(m))).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -116,7 +115,13 @@ final class BehaviourSection {
         return mean;
     }
 
-    private static String format(ResultSeries.Stat s, boolean percent) {
+    /** Accuracies, agreements and rates print as percentages; ECE, NLL and fairness gaps as they are. */
+    static boolean isPercent(String metric) {
+        return !metric.equals("ECE") && !metric.equals("NLL") && !metric.endsWith("difference");
+    }
+
+    /** Mean ± sd over seeds, in percent or with four decimals; – without a value. */
+    static String format(ResultSeries.Stat s, boolean percent) {
         if (s == null || s.n() == 0) {
             return "–";
         }

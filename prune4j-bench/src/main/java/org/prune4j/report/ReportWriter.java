@@ -60,6 +60,7 @@ public final class ReportWriter {
         try {
             Files.createDirectories(outDir);
             StringBuilder html = new StringBuilder();
+            StringBuilder markdown = new StringBuilder();
             html.append(HtmlPage.header("prune4j bench report", store.file(), rows));
             for (String model : new TreeSet<>(series.stream().map(ResultSeries::model).toList())) {
                 List<ResultSeries> ofModel = series.stream().filter(s -> s.model().equals(model)).toList();
@@ -74,9 +75,15 @@ public final class ReportWriter {
                 List<BehaviourPoints> behaviourOfModel = behaviour.stream().filter(p -> p.model().equals(model)).toList();
                 if (!behaviourOfModel.isEmpty()) {
                     html.append(BehaviourSection.write(model, behaviourOfModel, deltaPoints, outDir, written));
+                    markdown.append(BehaviourMarkdown.of(model, behaviourOfModel, deltaPoints));
                 }
             }
             html.append(HtmlPage.runsTable(rows)).append(HtmlPage.footer());
+            if (!markdown.isEmpty()) {
+                Path md = outDir.resolve("behaviour.md");
+                Files.writeString(md, markdown.toString(), StandardCharsets.UTF_8);
+                written.add(md);
+            }
             Path index = outDir.resolve("index.html");
             Files.writeString(index, html.toString(), StandardCharsets.UTF_8);
             written.add(index);

@@ -117,6 +117,7 @@ class BenchRunnerTest {
                     .contains("severity-mlp-global-magnitude.png", "reliability-mlp-global-magnitude.png");
             assertThat(Files.readString(dir.resolve("report/index.html")))
                     .contains("behaviour beyond accuracy", "Prune potential", "rotation@5", "agreement, least confident");
+            assertThat(Files.readString(dir.resolve("report/behaviour.md"))).contains("| rotation@5 |", "| dense |");
         }
         // other conditions: the finished runs' saved models are evaluated again, nothing is retrained
         Files.writeString(specFile, grid + "evaluate: {corruptions: [contrast], severities: [3]}\n");

@@ -45,6 +45,9 @@ final class FairifyCommand implements Callable<Integer> {
     @Option(names = "--no-prune", description = "Encode every ReLU, without pruning those interval bounds prove stable.")
     boolean noPrune;
 
+    @Option(names = "--smt2", paramLabel = "DIR", description = "Write each partition's query as SMT-LIB 2 into DIR.")
+    java.nio.file.Path smt2;
+
     @Option(names = "--compare", description = "Run with and without the pruning and report both times.")
     boolean compare;
 
@@ -59,7 +62,7 @@ final class FairifyCommand implements Callable<Integer> {
             for (boolean prune : compare ? new boolean[] {true, false} : new boolean[] {!noPrune}) {
                 FairifyReport r = Fairify.builder().setModel(m).setProtectedFeature(protectedFeature)
                         .optSplits(features, pieces).optTimeoutMillis(timeoutMillis).optPruneStableUnits(prune)
-                        .build().run();
+                        .optSmtLibDir(smt2 == null ? null : smt2.resolve(prune ? "pruned" : "full")).build().run();
                 out.put(prune ? "withPruning" : "withoutPruning", r.toMap());
                 text.append(describe(r, features));
             }
@@ -77,7 +80,8 @@ final class FairifyCommand implements Callable<Integer> {
                 box.append(String.format(Locale.ROOT, " x%d∈[%.3f, %.3f]", f, p.lower()[f], p.upper()[f]));
             }
             s.append(String.format(Locale.ROOT, "  partition %d%s: %s (%.2f s; %d of %d ReLUs pruned, %d linear)%n",
-                    p.index(), box, p.verdict().name().toLowerCase(Locale.ROOT), p.seconds(), p.inactiveUnits(),
+                    p.index(), box, p.verdict().name().toLowerCase(Locale.ROOT)
+                            + (p.reasonUnknown() == null ? "" : ", " + p.reasonUnknown()), p.seconds(), p.inactiveUnits(),
                     p.hiddenUnits(), p.activeUnits()));
         }
         s.append(String.format(Locale.ROOT, "  %d verified, %d counterexamples, %d unknown in %.2f s%n",

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 
 import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
+import org.prune4j.graph.ops.SoftmaxOp;
 import org.prune4j.model.Model;
 
 import java.util.Objects;
@@ -49,12 +50,15 @@ public final class Predictions {
         int k = (int) model.graph().outputShape().get(0);
         float[] probabilities = new float[n * k];
         int[] labels = new int[n];
+        // a graph that ends in softmax (some ONNX imports) gives probabilities already
+        boolean probabilitiesOut = model.graph().node(model.graph().outputName()).op() instanceof SoftmaxOp;
         int row = 0;
         for (Batch batch : loader.epoch(0)) {
             try (NDManager step = model.manager().newSubManager()) {
                 NDList xy = batch.toNDList(step);
                 NDArray logits = model.forward(xy.get(0), false, java.util.Map.of(), observer);
-                float[] p = logits.toType(DataType.FLOAT32, false).softmax(-1).toFloatArray();
+                NDArray out = logits.toType(DataType.FLOAT32, false);
+                float[] p = (probabilitiesOut ? out : out.softmax(-1)).toFloatArray();
                 System.arraycopy(p, 0, probabilities, row * k, p.length);
                 System.arraycopy(batch.labels(), 0, labels, row, batch.size());
                 row += batch.size();

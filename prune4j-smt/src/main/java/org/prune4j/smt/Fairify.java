@@ -52,6 +52,7 @@ public final class Fairify {
     private final int timeoutMillis;
     private final boolean pruneStableUnits;
     private final double margin;
+    private final java.nio.file.Path smtLibDir;
 
     private Fairify(Builder b) {
         this.model = b.model;
@@ -64,6 +65,7 @@ public final class Fairify {
         this.timeoutMillis = b.timeoutMillis;
         this.pruneStableUnits = b.pruneStableUnits;
         this.margin = b.margin;
+        this.smtLibDir = b.smtLibDir;
     }
 
     public static Builder builder() {
@@ -105,7 +107,7 @@ public final class Fairify {
             }
         }
         try (Context ctx = new Context()) {
-            Solver solver = ctx.mkSolver();
+            Solver solver = ctx.mkSolver("QF_LRA");
             Params params = ctx.mkParams();
             params.add("timeout", timeoutMillis);
             solver.setParameters(params);
@@ -123,6 +125,9 @@ public final class Fairify {
             RatNum minusM = real(ctx, -margin);
             solver.add(ctx.mkOr(ctx.mkAnd(ctx.mkGe(a, m), ctx.mkLe(b, minusM)),
                     ctx.mkAnd(ctx.mkLe(a, minusM), ctx.mkGe(b, m))));
+            if (smtLibDir != null) {
+                writeSmtLib(solver, index);
+            }
             Status status = solver.check();
             double[] counterexample = null;
             Verdict verdict = switch (status) {
@@ -138,7 +143,8 @@ public final class Fairify {
                             : toDouble((RatNum) found.eval(x[f], true));
                 }
             }
-            return new PartitionResult(index, lower, upper, verdict, counterexample, inactive, active,
+            return new PartitionResult(index, lower, upper, verdict, counterexample,
+                    status == Status.UNKNOWN ? solver.getReasonUnknown() : null, inactive, active,
                     network.hiddenUnits(), (System.nanoTime() - start) / 1e9);
         }
     }
@@ -213,6 +219,17 @@ public final class Fairify {
         return state;
     }
 
+    private void writeSmtLib(Solver solver, int index) {
+        try {
+            java.nio.file.Files.createDirectories(smtLibDir);
+            java.nio.file.Files.writeString(smtLibDir.resolve("partition-" + index + ".smt2"),
+                    solver + "(check-sat)\n(get-model)\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the SMT-LIB of partition " + index + " to "
+                    + smtLibDir + ": " + e.getMessage(), e);
+        }
+    }
+
     private static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -221,9 +238,13 @@ public final class Fairify {
         return f;
     }
 
-    /** The exact rational value of a double. */
+    /**
+     * A weight or bound as the shortest decimal that reads back as the same float: the network's
+     * weights are floats, and their exact binary expansions (50-digit rationals) slow the solver's
+     * arithmetic many times over for a difference below 1e-7 of each value.
+     */
     private static RatNum real(Context ctx, double v) {
-        return ctx.mkReal(new BigDecimal(v).toPlainString());
+        return ctx.mkReal(new BigDecimal(Float.toString((float) v)).toPlainString());
     }
 
     private static double toDouble(RatNum r) {
@@ -243,6 +264,7 @@ public final class Fairify {
         private int timeoutMillis = 10_000;
         private boolean pruneStableUnits = true;
         private double margin = 1e-3;
+        private java.nio.file.Path smtLibDir;
 
         private Builder() {}
 
@@ -287,6 +309,12 @@ public final class Fairify {
         /** The decision margin a counterexample needs on both sides of 0; default 0.001. */
         public Builder optMargin(double margin) {
             this.margin = margin;
+            return this;
+        }
+
+        /** Writes each partition's query as {@code partition-N.smt2} there, to rerun it in any SMT solver. */
+        public Builder optSmtLibDir(java.nio.file.Path dir) {
+            this.smtLibDir = dir;
             return this;
         }
 
