@@ -21,6 +21,7 @@ final class BehaviourMarkdown {
         StringBuilder md = new StringBuilder("### ").append(model).append("\n\n");
         Set<String> metrics = new LinkedHashSet<>();
         points.forEach(p -> metrics.addAll(p.summary().keySet()));
+        metrics.removeIf(m -> points.stream().allMatch(p -> p.summary().get(m) == null || p.summary().get(m).n() == 0));
         md.append("| method | budget | seeds |");
         metrics.forEach(m -> md.append(' ').append(m).append(" |"));
         md.append("\n|---|---|---|").append("---|".repeat(metrics.size())).append('\n');

@@ -42,15 +42,18 @@ final class BehaviourSection {
                 curves.put(p.budget(), meanOverCorruptions(p));
                 diagrams.put(p.budget(), p.reliability());
             }
-            Path severity = BehaviourCharts.savePng(BehaviourCharts.severity(model + ", " + e.getKey()
-                    + ": mean over corruptions", curves), dir, "severity-" + name);
+            if (withDense.stream().anyMatch(p -> p.conditionTop1().size() > 1)) {
+                Path severity = BehaviourCharts.savePng(BehaviourCharts.severity(model + ", " + e.getKey()
+                        + ": mean over corruptions", curves), dir, "severity-" + name);
+                written.add(severity);
+                h.append("<img src=\"").append(severity.getFileName()).append("\" alt=\"accuracy vs severity, ")
+                        .append(HtmlPage.esc(e.getKey())).append("\"> ");
+            }
             Path reliability = BehaviourCharts.savePng(BehaviourCharts.reliability(model + ", " + e.getKey()
                     + ": reliability", diagrams), dir, "reliability-" + name);
-            written.add(severity);
             written.add(reliability);
-            h.append("<img src=\"").append(severity.getFileName()).append("\" alt=\"accuracy vs severity, ")
-                    .append(HtmlPage.esc(e.getKey())).append("\"> <img src=\"").append(reliability.getFileName())
-                    .append("\" alt=\"reliability, ").append(HtmlPage.esc(e.getKey())).append("\">\n");
+            h.append("<img src=\"").append(reliability.getFileName()).append("\" alt=\"reliability, ")
+                    .append(HtmlPage.esc(e.getKey())).append("\">\n");
         }
         h.append("</p>\n");
         if (dense != null && !byMethod.isEmpty()) {
@@ -62,6 +65,7 @@ final class BehaviourSection {
     private static String summaryTable(List<BehaviourPoints> points) {
         java.util.Set<String> metrics = new java.util.LinkedHashSet<>();
         points.forEach(p -> metrics.addAll(p.summary().keySet()));
+        metrics.removeIf(m -> points.stream().allMatch(p -> p.summary().get(m) == null || p.summary().get(m).n() == 0));
         StringBuilder h = new StringBuilder("<table><tr><th>method</th><th>budget</th><th>seeds</th>");
         metrics.forEach(m -> h.append("<th>").append(HtmlPage.esc(m)).append("</th>"));
         h.append("</tr>\n");

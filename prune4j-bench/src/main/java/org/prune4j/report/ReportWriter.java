@@ -55,7 +55,7 @@ public final class ReportWriter {
             throw new IllegalArgumentException("results database " + store.file() + " has no finished runs to report");
         }
         List<ResultSeries> series = ResultSeries.from(rows);
-        List<BehaviourPoints> behaviour = BehaviourPoints.from(rows, store.behaviour());
+        List<BehaviourPoints> behaviour = BehaviourPoints.from(rows, behaviourOf(store, rows));
         List<Path> written = new ArrayList<>();
         try {
             Files.createDirectories(outDir);
@@ -91,6 +91,26 @@ public final class ReportWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + outDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Each run's behaviour: its {@code evaluate:} result when the spec had one, else the clean-data
+     * behaviour every run records (a pruning run's of its pruned model, a dense run's own).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> behaviourOf(ResultsStore store, List<Map<String, Object>> rows) {
+        Map<String, Map<String, Object>> behaviour = new java.util.LinkedHashMap<>(store.behaviour());
+        for (Map<String, Object> row : rows) {
+            if (behaviour.containsKey((String) row.get("id")) || !(row.get("metrics") instanceof Map<?, ?> m)
+                    || !(m.get("behaviour") instanceof Map<?, ?> b)) {
+                continue;
+            }
+            Object own = b.containsKey("pruned") ? b.get("pruned") : b;
+            if (own instanceof Map<?, ?> report && report.containsKey("ece")) { // not stores from before it existed
+                behaviour.put((String) row.get("id"), (Map<String, Object>) report);
+            }
+        }
+        return behaviour;
     }
 
     static XYChart chart(String model, String xTitle, List<ResultSeries> series,

@@ -70,6 +70,10 @@ class BenchRunnerTest {
             assertThat(html).as("a masked model's latency is not reported as a speed-up")
                     .contains("none: masked weights run the same dense kernels");
             assertThat(Files.size(dir.resolve("report/accuracy-vs-compression-mlp.png"))).isGreaterThan(5000);
+            assertThat(html).as("every run's clean behaviour, without an evaluate key")
+                    .contains("behaviour beyond accuracy", "agreement, least confident", "Prune potential");
+            assertThat(report).extracting(p -> p.getFileName().toString())
+                    .contains("reliability-mlp-global-magnitude.png").doesNotContain("severity-mlp-global-magnitude.png");
         }
     }
 

@@ -81,7 +81,8 @@ final class FairifyCommand implements Callable<Integer> {
             }
             s.append(String.format(Locale.ROOT, "  partition %d%s: %s (%.2f s; %d of %d ReLUs pruned, %d linear)%n",
                     p.index(), box, p.verdict().name().toLowerCase(Locale.ROOT)
-                            + (p.reasonUnknown() == null ? "" : ", " + p.reasonUnknown()), p.seconds(), p.inactiveUnits(),
+                            + (p.reasonUnknown() == null ? "" : ", " + p.reasonUnknown())
+                            + (p.byBounds() ? " by interval bounds" : ""), p.seconds(), p.inactiveUnits(),
                     p.hiddenUnits(), p.activeUnits()));
         }
         s.append(String.format(Locale.ROOT, "  %d verified, %d counterexamples, %d unknown in %.2f s%n",

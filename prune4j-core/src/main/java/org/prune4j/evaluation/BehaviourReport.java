@@ -1,5 +1,7 @@
 package org.prune4j.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import org.prune4j.verification.CertifiedRobustness;
 
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
         return conditions.stream().mapToDouble(ConditionResult::top1).average().orElse(Double.NaN);
     }
 
+    /** The JSON form everywhere (prune's output, bench details, the behaviour table). */
+    @JsonValue
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("clean", clean.toMap());

@@ -26,9 +26,10 @@ import java.util.Map;
 /**
  * Fairify (Biswas &amp; Rajan, ICSE 2023): SMT verification of individual fairness of a small fully
  * connected network — no two inputs that differ only in the protected attribute get different
- * decisions. The input domain is cut into partitions; on each, interval bounds prove some hidden
- * ReLUs inactive (they are pruned from the encoding: constant 0) or active (encoded as linear),
- * and Z3 is asked for a pair of twins in the partition whose decisions differ by a margin
+ * decisions. The input domain is cut into partitions; on each, interval bounds first try to settle
+ * it (when the logit difference keeps its sign over the partition, both twins get the same
+ * decision everywhere), then prove some hidden ReLUs inactive (they are pruned from the encoding:
+ * constant 0) or active (encoded as linear), and Z3 is asked for a pair of twins in the partition whose decisions differ by a margin
  * (logit difference at least {@code margin} on each side of 0, so that a counterexample also
  * holds in the network's floating point). Each partition ends verified, with a counterexample, or
  * unknown at the time limit. Features are real-valued in their bounds (a relaxation for
@@ -95,7 +96,8 @@ public final class Fairify {
 
     private PartitionResult verify(int index, double[] lower, double[] upper) {
         long start = System.nanoTime();
-        int[][] stability = pruneStableUnits ? stability(lower, upper) : null;
+        Map<String, float[][]> bounds = pruneStableUnits ? bounds(lower, upper) : null;
+        int[][] stability = bounds == null ? null : stability(bounds);
         int inactive = 0;
         int active = 0;
         if (stability != null) {
@@ -105,6 +107,11 @@ public final class Fairify {
                     active += s > 0 ? 1 : 0;
                 }
             }
+        }
+        if (bounds != null && decisionIsConstant(bounds)) {
+            // every input of the partition, both twins included, gets the same decision
+            return new PartitionResult(index, lower, upper, Verdict.VERIFIED, null, null, true, inactive, active,
+                    network.hiddenUnits(), (System.nanoTime() - start) / 1e9);
         }
         try (Context ctx = new Context()) {
             Solver solver = ctx.mkSolver("QF_LRA");
@@ -144,7 +151,7 @@ public final class Fairify {
                 }
             }
             return new PartitionResult(index, lower, upper, verdict, counterexample,
-                    status == Status.UNKNOWN ? solver.getReasonUnknown() : null, inactive, active,
+                    status == Status.UNKNOWN ? solver.getReasonUnknown() : null, false, inactive, active,
                     network.hiddenUnits(), (System.nanoTime() - start) / 1e9);
         }
     }
@@ -191,8 +198,8 @@ public final class Fairify {
         return ctx.mkSub(in.get(0), in.get(1));
     }
 
-    /** Per hidden layer and unit: −1 proved inactive, +1 proved active, 0 undecided, on the partition. */
-    private int[][] stability(double[] lower, double[] upper) {
+    /** Interval bounds of every linear layer's output on the partition, the protected feature over its range. */
+    private Map<String, float[][]> bounds(double[] lower, double[] upper) {
         double[] lo = lower.clone();
         double[] hi = upper.clone();
         lo[protectedFeature] = domainLower[protectedFeature];
@@ -207,6 +214,11 @@ public final class Fairify {
                 }
             });
         }
+        return bounds;
+    }
+
+    /** Per hidden layer and unit: −1 proved inactive, +1 proved active, 0 undecided, on the partition. */
+    private int[][] stability(Map<String, float[][]> bounds) {
         int hiddenLayers = network.layers().size() - 1;
         int[][] state = new int[hiddenLayers][];
         for (int l = 0; l < hiddenLayers; l++) {
@@ -228,6 +240,34 @@ public final class Fairify {
             throw new java.io.UncheckedIOException("cannot write the SMT-LIB of partition " + index + " to "
                     + smtLibDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether logit 0 − logit 1 keeps one sign over the partition: its bounds through the last
+     * layer's weight differences applied to the last hidden ReLUs' bounds (tighter than
+     * subtracting the two logits' intervals).
+     */
+    private boolean decisionIsConstant(Map<String, float[][]> bounds) {
+        List<FullyConnectedNetwork.Layer> layers = network.layers();
+        FullyConnectedNetwork.Layer last = layers.get(layers.size() - 1);
+        double min = last.bias()[0] - last.bias()[1];
+        double max = min;
+        for (int i = 0; i < last.inputs(); i++) {
+            double lo;
+            double hi;
+            if (layers.size() == 1) {
+                lo = domainLower[i];
+                hi = domainUpper[i];
+            } else {
+                float[][] pre = bounds.get(network.names().get(layers.size() - 2));
+                lo = Math.max(0, pre[0][i]);
+                hi = Math.max(0, pre[1][i]);
+            }
+            double d = last.weight()[0][i] - last.weight()[1][i];
+            min += d >= 0 ? d * lo : d * hi;
+            max += d >= 0 ? d * hi : d * lo;
+        }
+        return min > 0 || max < 0;
     }
 
     private static float[] toFloat(double[] v) {

@@ -89,6 +89,20 @@ class FairifyTest {
     }
 
     @Test
+    void aPartitionWhoseDecisionCannotChangeIsVerifiedByIntervalBoundsWithoutTheSolver() {
+        try (Model model = network(8, 1)) {
+            // logit 0 − logit 1 ≥ 200 − |weights|·(bounded activations): class 0 everywhere
+            model.parameter("fc2", "bias").setValue(model.manager().create(new float[] {100f, -100f}));
+            FairifyReport bounded = Fairify.builder().setModel(model).setProtectedFeature(PROTECTED)
+                    .optSplits(new int[] {0}, 2).build().run();
+            assertThat(bounded.partitions()).allMatch(p -> p.verdict() == Verdict.VERIFIED && p.byBounds());
+            FairifyReport solved = Fairify.builder().setModel(model).setProtectedFeature(PROTECTED)
+                    .optSplits(new int[] {0}, 2).optPruneStableUnits(false).build().run();
+            assertThat(solved.partitions()).allMatch(p -> p.verdict() == Verdict.VERIFIED && !p.byBounds());
+        }
+    }
+
+    @Test
     void pruningStableUnitsNeverChangesAVerdict() {
         for (long seed = 3; seed < 7; seed++) {
             try (Model model = network(0.3, seed)) {
