@@ -37,6 +37,24 @@ import java.nio.file.Path;
 /** The README's Java examples, run as written (synthetic data in place of Fashion-MNIST). */
 class ReadmeExampleTest {
 
+    @Test
+    void behaviourBeyondAccuracyRunsAsWritten() {
+        ImageDataset test = org.prune4j.data.DataSets.load("synthetic", null, org.prune4j.data.DataSets.Split.TEST);
+        try (Model dense = Model.builder().setGraph(ModelZoo.build("lenet5", ZooOptions.fashionMnist())).optSeed(0).build();
+                Model pruned = Model.builder().setGraph(ModelZoo.build("lenet5", ZooOptions.fashionMnist())).optSeed(1)
+                        .build()) {
+            org.prune4j.evaluation.BehaviourReport r = org.prune4j.evaluation.BehaviourEvaluation.builder()
+                    .setModel(pruned).setData("synthetic", test)
+                    .optReference(dense)
+                    .optConditions(org.prune4j.evaluation.Corruptions.conditions(
+                            org.prune4j.evaluation.Corruptions.names(), java.util.List.of(1, 3, 5)))
+                    .optCertifyRadii(java.util.List.of(0.001))
+                    .build().run();
+            assertThat(r.toText()).contains("agreement with reference", "rotation@5", "certified at eps 0.0010");
+            assertThat(r.conditions()).hasSize(24);
+        }
+    }
+
     @TempDir
     Path dir;
 
