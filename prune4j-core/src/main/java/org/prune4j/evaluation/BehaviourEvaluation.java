@@ -56,11 +56,7 @@ public final class BehaviourEvaluation {
         ReluActivity activity = new ReluActivity(model.graph());
         Predictions clean = Predictions.of(model, DataPipeline.evalLoader(dataName, data), activity);
         sink.accept(ConditionResult.CLEAN, clean);
-        Agreement agreement = null;
-        if (reference != null) {
-            Predictions ref = Predictions.of(reference, DataPipeline.evalLoader(dataName, data));
-            agreement = Agreement.of(clean, ref, leastConfidentFraction);
-        }
+        Predictions ref = reference == null ? null : Predictions.of(reference, DataPipeline.evalLoader(dataName, data));
         List<ConditionResult> results = new ArrayList<>();
         for (Corruptions.Condition c : conditions) {
             ImageDataset shifted = Corruptions.corrupt(data, c.corruption(), c.severity(), seed);
@@ -73,9 +69,29 @@ public final class BehaviourEvaluation {
         for (double epsilon : certifyRadii) {
             certified.add(CertifiedRobustness.certify(model, dataName, data, epsilon));
         }
+        return report(clean, ref, activity, data, List.copyOf(results), List.copyOf(certified), bins,
+                leastConfidentFraction, seed);
+    }
+
+    /**
+     * The clean-data behaviour from predictions already made (e.g. by a pruning run, whose
+     * accuracy comes from the same pass): calibration, classes, agreement with {@code reference}'s
+     * predictions when given, dead ReLUs as {@code activity} saw them, fairness when {@code data}
+     * has a protected attribute. Default bins and least-confident fraction.
+     */
+    public static BehaviourReport cleanReport(Predictions clean, Predictions reference, ReluActivity activity,
+            ImageDataset data) {
+        return report(clean, reference, activity, data, List.of(), List.of(), ReliabilityDiagram.DEFAULT_BINS,
+                Agreement.DEFAULT_LEAST_CONFIDENT_FRACTION, 0);
+    }
+
+    private static BehaviourReport report(Predictions clean, Predictions reference, ReluActivity activity,
+            ImageDataset data, List<ConditionResult> conditions, List<CertifiedRobustness.Result> certified, int bins,
+            double leastConfidentFraction, long seed) {
+        Agreement agreement = reference == null ? null : Agreement.of(clean, reference, leastConfidentFraction);
         return new BehaviourReport(ConditionResult.of(ConditionResult.CLEAN, null, 0, 0, clean, bins),
                 ReliabilityDiagram.of(clean, bins), clean.classAccuracy(), clean.worstClass(), agreement,
-                activity.deadRate(), activity.deadPerLayer(), List.copyOf(results), List.copyOf(certified),
+                activity.deadRate(), activity.deadPerLayer(), conditions, certified,
                 data.hasAttributes() ? Fairness.of(clean, data) : null, seed);
     }
 

@@ -9,6 +9,7 @@ import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
 import org.prune4j.graph.ops.SoftmaxOp;
 import org.prune4j.model.Model;
+import org.prune4j.train.EvalResult;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -113,6 +114,26 @@ public final class Predictions {
             right += correct(i) ? 1 : 0;
         }
         return size() == 0 ? Double.NaN : right / (double) size();
+    }
+
+    /** The fraction of examples whose label is among the {@code k} most probable classes (ties: lower index first). */
+    public double topKAccuracy(int k) {
+        long right = 0;
+        for (int i = 0; i < size(); i++) {
+            float p = probability(i, labels[i]);
+            int above = 0;
+            for (int c = 0; c < classes; c++) {
+                float q = probability(i, c);
+                above += q > p || (q == p && c < labels[i]) ? 1 : 0;
+            }
+            right += above < k ? 1 : 0;
+        }
+        return size() == 0 ? Double.NaN : right / (double) size();
+    }
+
+    /** Top-1, top-5 and the mean loss (the NLL): what {@link org.prune4j.train.Evaluator} reports, from one pass. */
+    public EvalResult evalResult() {
+        return new EvalResult(negativeLogLikelihood(), accuracy(), topKAccuracy(5), size());
     }
 
     /** Mean negative log-likelihood of the true labels (probabilities floored at 1e-12). */

@@ -6,7 +6,8 @@ import org.prune4j.criterion.Calibration;
 import org.prune4j.engine.Engines;
 import org.prune4j.evaluation.BehaviourChange;
 import org.prune4j.evaluation.BehaviourEvaluation;
-import org.prune4j.evaluation.BehaviourReport;
+import org.prune4j.evaluation.Predictions;
+import org.prune4j.evaluation.ReluActivity;
 import org.prune4j.graph.Node;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.LinearOp;
@@ -83,7 +84,10 @@ public final class PruningRun {
         long wallStart = System.nanoTime();
         try (Model ref = reference.get()) {
             long t = System.nanoTime();
-            EvalResult before = Evaluator.evaluate(ref, data.testLoader());
+            // one pass each for the reference and the result: accuracy and behaviour from the same predictions
+            ReluActivity refActivity = new ReluActivity(ref.graph());
+            Predictions refPredictions = Predictions.of(ref, data.testLoader(), refActivity);
+            EvalResult before = refPredictions.evalResult();
             double evaluateSeconds = seconds(t);
             SparsityStats referenceStats = SparsityStats.of(ref);
             Map<String, Long> channelsBefore = channels(ref);
@@ -106,8 +110,12 @@ public final class PruningRun {
                 record.put("fineTuneEpochs", fineTuneEpochs);
                 model.setProvenance(Provenance.of("pruning-run", record, model.provenance()));
                 t = System.nanoTime();
-                EvalResult after = Evaluator.evaluate(model, data.testLoader());
-                BehaviourChange behaviour = new BehaviourChange(behaviour(ref, null), behaviour(model, ref));
+                ReluActivity activity = new ReluActivity(model.graph());
+                Predictions predictions = Predictions.of(model, data.testLoader(), activity);
+                EvalResult after = predictions.evalResult();
+                BehaviourChange behaviour = new BehaviourChange(
+                        BehaviourEvaluation.cleanReport(refPredictions, null, refActivity, data.test()),
+                        BehaviourEvaluation.cleanReport(predictions, refPredictions, activity, data.test()));
                 evaluateSeconds += seconds(t) + session.evaluateSeconds;
                 SparsityStats prunedStats = SparsityStats.of(model);
                 LatencyComparison latency = null;
@@ -129,12 +137,6 @@ public final class PruningRun {
                         model.provenance());
             }
         }
-    }
-
-    /** Clean-data calibration, classes, dead ReLUs and (with a reference) agreement. */
-    private BehaviourReport behaviour(Model model, Model reference) {
-        return BehaviourEvaluation.builder().setModel(model).setData(data.name(), data.test()).optReference(reference)
-                .build().run();
     }
 
     /** What the schedule drives: the method's pruning, fine-tuning with the recipe, and the evidence. */

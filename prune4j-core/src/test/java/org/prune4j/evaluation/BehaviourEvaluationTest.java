@@ -50,6 +50,21 @@ class BehaviourEvaluationTest {
     }
 
     @Test
+    void onePassOfPredictionsGivesTheEvaluatorsAccuracyTopFiveAndLoss() {
+        try (Model model = Model.builder().setGraph(ModelZoo.build("lenet5", new ZooOptions(1, 12, 10, 0.5)))
+                .optSeed(3).build()) {
+            ImageDataset tenClasses = SyntheticImages.builder().setNumSamples(200).setShape(1, 12, 12).setNumClasses(10)
+                    .optSeed(4).build();
+            var expected = Evaluator.evaluate(model, DataPipeline.evalLoader("synthetic", tenClasses));
+            var fromPredictions = Predictions.of(model, DataPipeline.evalLoader("synthetic", tenClasses)).evalResult();
+            assertThat(fromPredictions.top1()).isEqualTo(expected.top1());
+            assertThat(fromPredictions.top5()).isEqualTo(expected.top5());
+            assertThat(fromPredictions.loss()).isCloseTo(expected.loss(), within(1e-4));
+            assertThat(fromPredictions.samples()).isEqualTo(expected.samples());
+        }
+    }
+
+    @Test
     void aReluUnitThatIsNeverPositiveCountsAsDead() {
         Graph graph = Graph.builder().setInput("x", new Shape(1, 12, 12)).add("flatten", new FlattenOp(), "x")
                 .add("fc1", new LinearOp(3), "flatten").add("relu1", ActivationOp.relu(), "fc1")
