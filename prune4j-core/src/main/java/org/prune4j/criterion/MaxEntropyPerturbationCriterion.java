@@ -1,7 +1,6 @@
 package org.prune4j.criterion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.dependency.Group;
 import org.prune4j.model.Model;
@@ -16,16 +15,16 @@ import java.util.Set;
 
 /**
  * Mutual information under maximum-entropy perturbation (the causal-inference pruning seed of
- * prune4j's MISSION): intervene on a layer by scaling each channel of each example by an
- * independent factor drawn from the maximum-entropy distribution on [0, 2] (uniform), run the
- * rest of the network, and measure the mutual information between each channel's factor and the
- * network's decision. Because the factors are set by intervention, independently of the input
- * and of each other, that information is the channel's causal effect on the output, not a
- * correlation inherited from the data. Layers are perturbed one at a time, from the output
- * backwards (the paper propagates the measurement layer by layer; here each layer's effect is
- * measured through the intact layers after it). Estimated with equal-frequency bins of the
- * factor; the plug-in estimate's bias, about (bins − 1)(classes − 1) / 2N nats, is the floor a
- * channel without effect scores at.
+ * prune4j's MISSION): intervene on one channel at a time by scaling it, in each example, by a
+ * factor drawn from the maximum-entropy distribution on [0, 2] (uniform), run the rest of the
+ * network, and measure the mutual information between the factor and whether the network's
+ * decision changed. Because the factor is set by intervention, independently of the input, that
+ * information is the channel's causal effect on the decision, not a correlation inherited from
+ * the data. Layers are measured from the output backwards, each through the intact layers after
+ * it. Estimated with equal-frequency bins of the factor; the plug-in estimate's bias, about
+ * (bins − 1) / 2N nats for a two-valued outcome, is the floor of a channel without effect. One
+ * forward pass per channel and calibration batch, like the oracle. Perturbing a whole layer at
+ * once instead left every channel's information at the estimator's floor (docs/BENCHMARKS.md).
  */
 public final class MaxEntropyPerturbationCriterion implements ChannelCriterion {
 
@@ -56,35 +55,47 @@ public final class MaxEntropyPerturbationCriterion implements ChannelCriterion {
         List<String> backwards = new ArrayList<>(nodes);
         java.util.Collections.reverse(backwards);
         for (String node : backwards) {
-            int channels = (int) model.graph().shapeOf(node).get(0);
-            List<float[]> factors = new ArrayList<>();
-            List<Integer> decisions = new ArrayList<>();
-            data.forEach(model, (step, xy) -> {
-                int batch = (int) xy.get(0).getShape().get(0);
+            information.put(node, information(model, node, data));
+        }
+    }
+
+    /** Per channel of {@code node}: I(factor; decision changed), one channel perturbed at a time. */
+    private double[] information(Model model, String node, Calibration data) {
+        int channels = (int) model.graph().shapeOf(node).get(0);
+        List<List<Float>> factors = new ArrayList<>();
+        List<List<Integer>> changed = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            factors.add(new ArrayList<>());
+            changed.add(new ArrayList<>());
+        }
+        data.forEach(model, (step, xy) -> {
+            int batch = (int) xy.get(0).getShape().get(0);
+            long[] unperturbed = model.forward(xy.get(0), false).argMax(1).toLongArray();
+            for (int c = 0; c < channels; c++) {
                 float[] g = new float[batch * channels];
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = 2 * rng.nextFloat();
+                java.util.Arrays.fill(g, 1f);
+                for (int n = 0; n < batch; n++) {
+                    g[n * channels + c] = 2 * rng.nextFloat();
+                    factors.get(c).add(g[n * channels + c]);
                 }
-                Shape shape = Calibration.gateShape(model, node, batch);
-                NDArray gate = step.create(g, shape).toType(model.dataType(), false);
+                NDArray gate = step.create(g, Calibration.gateShape(model, node, batch)).toType(model.dataType(), false);
                 long[] decided = model.forward(xy.get(0), false, Map.of(node, gate)).argMax(1).toLongArray();
                 for (int n = 0; n < batch; n++) {
-                    factors.add(java.util.Arrays.copyOfRange(g, n * channels, (n + 1) * channels));
-                    decisions.add((int) decided[n]);
+                    changed.get(c).add(decided[n] == unperturbed[n] ? 0 : 1);
                 }
-            });
-            int[] y = decisions.stream().mapToInt(Integer::intValue).toArray();
-            double[] mi = new double[channels];
-            float[] column = new float[factors.size()];
-            for (int c = 0; c < channels; c++) {
-                for (int n = 0; n < column.length; n++) {
-                    column[n] = factors.get(n)[c];
-                }
-                mi[c] = MInformationCriterion.mutualInformation(
-                        MInformationCriterion.equalFrequencyBins(column, BINS), y);
             }
-            information.put(node, mi);
+        });
+        double[] mi = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            float[] factor = new float[factors.get(c).size()];
+            for (int n = 0; n < factor.length; n++) {
+                factor[n] = factors.get(c).get(n);
+            }
+            int[] outcome = changed.get(c).stream().mapToInt(Integer::intValue).toArray();
+            mi[c] = MInformationCriterion.mutualInformation(MInformationCriterion.equalFrequencyBins(factor, BINS),
+                    outcome);
         }
+        return mi;
     }
 
     @Override

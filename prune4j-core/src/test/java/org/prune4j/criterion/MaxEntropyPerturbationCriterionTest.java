@@ -34,7 +34,7 @@ class MaxEntropyPerturbationCriterionTest {
                 .add("fc2", new LinearOp(2), "relu").setOutput("fc2").build();
         try (Model model = Model.builder().setGraph(graph).optSeed(1).build()) {
             // both units are 1 on every input; logit 0 − logit 1 = 2·unit0 − 1, so a factor g on unit 0
-            // decides class 0 iff g > 1/2 (three quarters of the draws): I = H(1/4) ≈ 0.56 nats
+            // changes the decision (class 0) iff g < 1/2 (a quarter of the draws): I = H(1/4) ≈ 0.56 nats
             model.parameter("fc1", "weight").setValue(model.manager().create(new float[2 * 16], new Shape(2, 16)));
             model.parameter("fc1", "bias").setValue(model.manager().create(new float[] {1f, 1f}));
             model.parameter("fc2", "weight").setValue(model.manager().create(new float[] {1, 0, -1, 0}, new Shape(2, 2)));
@@ -45,7 +45,7 @@ class MaxEntropyPerturbationCriterionTest {
             criterion.calibrate(model, List.of(fc1),
                     new Calibration(DataLoader.builder().setDataset(data).setBatchSize(128).build(), 8));
             float[] scores = criterion.score(model, fc1);
-            double floor = (8 - 1) * (2 - 1) / (2.0 * 1024);
+            double floor = (8 - 1) / (2.0 * 1024); // a two-valued outcome: changed or not
             assertThat((double) scores[1]).isLessThan(3 * floor);
             assertThat((double) scores[0]).isGreaterThan(0.5);
         }
