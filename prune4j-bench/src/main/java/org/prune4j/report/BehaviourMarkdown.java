@@ -1,8 +1,6 @@
 package org.prune4j.report;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +17,7 @@ final class BehaviourMarkdown {
 
     static String of(String model, List<BehaviourPoints> points, double deltaPoints) {
         StringBuilder md = new StringBuilder("### ").append(model).append("\n\n");
-        Set<String> metrics = new LinkedHashSet<>();
-        points.forEach(p -> metrics.addAll(p.summary().keySet()));
-        metrics.removeIf(m -> points.stream().allMatch(p -> p.summary().get(m) == null || p.summary().get(m).n() == 0));
+        Set<String> metrics = BehaviourPoints.metrics(points);
         md.append("| method | budget | seeds |");
         metrics.forEach(m -> md.append(' ').append(m).append(" |"));
         md.append("\n|---|---|---|").append("---|".repeat(metrics.size())).append('\n');
@@ -45,10 +41,8 @@ final class BehaviourMarkdown {
                 md.append('\n');
             }
         }
-        BehaviourPoints dense = points.stream().filter(BehaviourPoints::dense).findFirst().orElse(null);
-        Map<String, List<BehaviourPoints>> byMethod = new LinkedHashMap<>();
-        points.stream().filter(p -> !p.dense())
-                .forEach(p -> byMethod.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(p));
+        BehaviourPoints dense = BehaviourPoints.denseOf(points);
+        Map<String, List<BehaviourPoints>> byMethod = BehaviourPoints.byMethod(points);
         if (dense != null && !byMethod.isEmpty()) {
             md.append(String.format(Locale.ROOT, "%nPrune potential (within %.2f points of the dense model under the "
                     + "same condition; compression for unstructured, MAC reduction for structured methods):%n%n"

@@ -30,6 +30,27 @@ record BehaviourPoints(String model, String method, String budget, double x, int
         return method.equals("dense");
     }
 
+    /** The dense model's point among {@code points}, or null. */
+    static BehaviourPoints denseOf(List<BehaviourPoints> points) {
+        return points.stream().filter(BehaviourPoints::dense).findFirst().orElse(null);
+    }
+
+    /** The pruned points by method, in order. */
+    static Map<String, List<BehaviourPoints>> byMethod(List<BehaviourPoints> points) {
+        Map<String, List<BehaviourPoints>> byMethod = new LinkedHashMap<>();
+        points.stream().filter(p -> !p.dense())
+                .forEach(p -> byMethod.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(p));
+        return byMethod;
+    }
+
+    /** The summary metrics some point has a value for: the table's columns. */
+    static java.util.Set<String> metrics(List<BehaviourPoints> points) {
+        java.util.Set<String> metrics = new java.util.LinkedHashSet<>();
+        points.forEach(p -> metrics.addAll(p.summary().keySet()));
+        metrics.removeIf(m -> points.stream().allMatch(p -> p.summary().get(m) == null || p.summary().get(m).n() == 0));
+        return metrics;
+    }
+
     /** One point per (model, method, budget) that has behaviour results, in the runs' order. */
     static List<BehaviourPoints> from(List<Map<String, Object>> rows, Map<String, Map<String, Object>> behaviour) {
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();

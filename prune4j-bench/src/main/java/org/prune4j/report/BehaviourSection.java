@@ -21,10 +21,8 @@ final class BehaviourSection {
 
     /** Writes the plots into {@code dir} (added to {@code written}) and returns the HTML. */
     static String write(String model, List<BehaviourPoints> points, double deltaPoints, Path dir, List<Path> written) {
-        BehaviourPoints dense = points.stream().filter(BehaviourPoints::dense).findFirst().orElse(null);
-        Map<String, List<BehaviourPoints>> byMethod = new LinkedHashMap<>();
-        points.stream().filter(p -> !p.dense())
-                .forEach(p -> byMethod.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(p));
+        BehaviourPoints dense = BehaviourPoints.denseOf(points);
+        Map<String, List<BehaviourPoints>> byMethod = BehaviourPoints.byMethod(points);
         StringBuilder h = new StringBuilder("<h3>").append(HtmlPage.esc(model))
                 .append(": behaviour beyond accuracy</h3>\n").append(summaryTable(points));
         String slug = slug(model);
@@ -63,9 +61,7 @@ final class BehaviourSection {
     }
 
     private static String summaryTable(List<BehaviourPoints> points) {
-        java.util.Set<String> metrics = new java.util.LinkedHashSet<>();
-        points.forEach(p -> metrics.addAll(p.summary().keySet()));
-        metrics.removeIf(m -> points.stream().allMatch(p -> p.summary().get(m) == null || p.summary().get(m).n() == 0));
+        java.util.Set<String> metrics = BehaviourPoints.metrics(points);
         StringBuilder h = new StringBuilder("<table><tr><th>method</th><th>budget</th><th>seeds</th>");
         metrics.forEach(m -> h.append("<th>").append(HtmlPage.esc(m)).append("</th>"));
         h.append("</tr>\n");

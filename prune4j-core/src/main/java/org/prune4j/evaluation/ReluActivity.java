@@ -22,8 +22,7 @@ public final class ReluActivity implements BiConsumer<String, NDArray> {
 
     public ReluActivity(Graph graph) {
         for (Node node : graph.nodes()) {
-            if (node.op() instanceof ActivationOp a
-                    && (a.kind() == ActivationOp.Kind.RELU || a.kind() == ActivationOp.Kind.RELU6)) {
+            if (node.op() instanceof ActivationOp a && a.isRectifier()) {
                 active.put(node.name(), new boolean[(int) graph.shapeOf(node.name()).get(0)]);
             }
         }

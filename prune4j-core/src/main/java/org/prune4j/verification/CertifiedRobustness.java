@@ -45,6 +45,7 @@ public final class CertifiedRobustness {
         long reluUnits = preActivations.stream().mapToLong(n -> graph.shapeOf(n).size()).sum();
         Node output = graph.node(graph.outputName());
         String logitsInput = output.op() instanceof LinearOp ? output.inputs().get(0) : null;
+        float[][] last = logitsInput == null ? null : weightAndBias(model, output.name());
         Iterator<Batch> lows = DataPipeline.evalLoader(dataName, shifted(data, -epsilon)).epoch(0).iterator();
         Iterator<Batch> highs = DataPipeline.evalLoader(dataName, shifted(data, epsilon)).epoch(0).iterator();
         long certified = 0;
@@ -67,7 +68,7 @@ public final class CertifiedRobustness {
                 });
                 unstable += unstableInBatch[0];
                 certified += logitsInput != null
-                        ? countByMargins(model, output.name(), features, low.labels())
+                        ? countByMargins(last[0], last[1], features, low.labels())
                         : countByLogits(logits, low.labels());
             }
         }
@@ -86,12 +87,17 @@ public final class CertifiedRobustness {
         return count;
     }
 
-    /** Certified iff min over the box of (w_y − w_j)·h + b_y − b_j > 0 for every j ≠ y. */
-    private static long countByMargins(Model model, String linear, float[][] features, int[] labels) {
+    /** A linear layer's weight (row-major) and bias (null without one), as floats. */
+    private static float[][] weightAndBias(Model model, String linear) {
         float[] w = model.parameter(linear, "weight").value().toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                 .toFloatArray();
         NDArray biasArray = model.parametersOf(linear).containsKey("bias") ? model.parameter(linear, "bias").value() : null;
         float[] b = biasArray == null ? null : biasArray.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        return new float[][] {w, b};
+    }
+
+    /** Certified iff min over the box of (w_y − w_j)·h + b_y − b_j > 0 for every j ≠ y. */
+    private static long countByMargins(float[] w, float[] b, float[][] features, int[] labels) {
         int batch = labels.length;
         int f = features[0].length / batch;
         int k = w.length / f;

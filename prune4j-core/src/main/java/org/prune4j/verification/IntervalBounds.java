@@ -69,8 +69,7 @@ public final class IntervalBounds {
     public static Set<String> reluInputs(Graph graph) {
         Set<String> inputs = new java.util.HashSet<>();
         for (Node node : graph.nodes()) {
-            if (node.op() instanceof ActivationOp a
-                    && (a.kind() == ActivationOp.Kind.RELU || a.kind() == ActivationOp.Kind.RELU6)) {
+            if (node.op() instanceof ActivationOp a && a.isRectifier()) {
                 inputs.add(node.inputs().get(0));
             }
         }

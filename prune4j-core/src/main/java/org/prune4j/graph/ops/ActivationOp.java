@@ -58,6 +58,11 @@ public final class ActivationOp implements Op {
         return kind;
     }
 
+    /** ReLU or ReLU6: zero below 0, so a unit can be dead (never positive) or stable under bounds. */
+    public boolean isRectifier() {
+        return kind == Kind.RELU || kind == Kind.RELU6;
+    }
+
     @Override
     public String type() {
         return TYPE;
