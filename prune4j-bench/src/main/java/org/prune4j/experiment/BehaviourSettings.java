@@ -17,17 +17,20 @@ import java.util.Set;
  *
  * <pre>
  * evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 3, 5], seed: 0, delta: 0.5,
- *            certify: [0.002, 0.008]}   # certified accuracy by interval bounds at these radii
+ *            certify: [0.002, 0.008],   # certified accuracy by interval bounds at these radii
+ *            limit: 2000}               # the first 2,000 test examples only (default: all)
  * evaluate: true   # every corruption at severities 1-5
  * evaluate: {corruptions: [], certify: [0.001]}   # clean behaviour and certification only
  * </pre>
  *
  * @param delta prune potential's tolerance in accuracy points
+ * @param limit how many of the first test examples are evaluated; 0 = all of them
  */
 public record BehaviourSettings(List<String> corruptions, List<Integer> severities, long seed, int bins,
-        List<Double> certify, double delta) {
+        List<Double> certify, double delta, int limit) {
 
-    private static final Set<String> KEYS = Set.of("corruptions", "severities", "seed", "bins", "certify", "delta");
+    private static final Set<String> KEYS = Set.of("corruptions", "severities", "seed", "bins", "certify", "delta",
+            "limit");
     public static final double DEFAULT_DELTA = 0.5;
 
     public BehaviourSettings {
@@ -39,7 +42,7 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
 
     public static BehaviourSettings defaults() {
         return new BehaviourSettings(Corruptions.names(), List.of(1, 2, 3, 4, 5), 0, ReliabilityDiagram.DEFAULT_BINS,
-                List.of(), DEFAULT_DELTA);
+                List.of(), DEFAULT_DELTA, 0);
     }
 
     public List<Corruptions.Condition> conditions() {
@@ -49,7 +52,7 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
     /** What makes two evaluations the same (delta only changes the report). */
     public String key() {
         return "corruptions=" + corruptions + ";severities=" + severities + ";seed=" + seed + ";bins=" + bins
-                + (certify.isEmpty() ? "" : ";certify=" + certify);
+                + (certify.isEmpty() ? "" : ";certify=" + certify) + (limit == 0 ? "" : ";limit=" + limit);
     }
 
     public Map<String, Object> toMap() {
@@ -60,6 +63,7 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
         m.put("bins", bins);
         m.put("certify", certify);
         m.put("delta", delta);
+        m.put("limit", limit);
         return m;
     }
 
@@ -96,6 +100,7 @@ public record BehaviourSettings(List<String> corruptions, List<Integer> severiti
         });
         double delta = r.number(node, "evaluate", "delta", DEFAULT_DELTA, 0);
         return new BehaviourSettings(corruptions, severities, r.integer(node, "evaluate", "seed", 0, 0),
-                r.integer(node, "evaluate", "bins", ReliabilityDiagram.DEFAULT_BINS, 1), certify, delta);
+                r.integer(node, "evaluate", "bins", ReliabilityDiagram.DEFAULT_BINS, 1), certify, delta,
+                r.integer(node, "evaluate", "limit", 0, 0));
     }
 }

@@ -1,5 +1,6 @@
 package org.prune4j.experiment;
 
+import org.prune4j.data.ImageDataset;
 import org.prune4j.evaluation.BehaviourEvaluation;
 import org.prune4j.evaluation.BehaviourReport;
 import org.prune4j.measure.LatencyComparison;
@@ -120,11 +121,14 @@ public final class BenchRunner {
             long start = System.nanoTime();
             try (Model model = Checkpoint.load(modelFile);
                     Model reference = Checkpoint.load(executor.denseCheckpoint(run.dense() ? run : run.denseBase()))) {
-                BehaviourReport r = BehaviourEvaluation.builder().setModel(model).setData(spec.data(), data.test())
+                ImageDataset test = settings.limit() == 0 ? data.test()
+                        : data.test().slice(0, Math.min(settings.limit(), data.test().size()));
+                BehaviourReport r = BehaviourEvaluation.builder().setModel(model).setData(spec.data(), test)
                         .optReference(reference).optConditions(settings.conditions()).optSeed(settings.seed())
                         .optBins(settings.bins()).optCertifyRadii(settings.certify()).build().run();
                 Map<String, Object> result = new LinkedHashMap<>(r.toMap());
                 result.put("settings", settings.toMap());
+                result.put("examples", test.size());
                 result.put("seconds", (System.nanoTime() - start) / 1e9);
                 store.recordBehaviour(run.id(), settings.key(), result);
                 evaluated++;

@@ -124,12 +124,14 @@ class BenchRunnerTest {
             assertThat(Files.readString(dir.resolve("report/behaviour.md"))).contains("| rotation@5 |", "| dense |");
         }
         // other conditions: the finished runs' saved models are evaluated again, nothing is retrained
-        Files.writeString(specFile, grid + "evaluate: {corruptions: [contrast], severities: [3]}\n");
+        Files.writeString(specFile, grid + "evaluate: {corruptions: [contrast], severities: [3], limit: 100}\n");
         try (ResultsStore store = ResultsStore.open(db)) {
             BenchRunner.Summary changed = BenchRunner.builder().setSpec(BenchSpec.read(specFile)).setStore(store).build().run();
             assertThat(changed).isEqualTo(new BenchRunner.Summary(3, 3, 0, 0, 3));
             assertThat((List<Map<String, Object>>) store.behaviour().values().iterator().next().get("conditions"))
                     .extracting(c -> c.get("condition")).containsExactly("contrast@3");
+            assertThat(((Number) store.behaviour().values().iterator().next().get("examples")).intValue())
+                    .as("limit: 100 evaluates the first 100 test examples only").isEqualTo(100);
         }
     }
 

@@ -98,6 +98,7 @@ class BenchSpecTest {
         "severity above five   | 'evaluate: {severities: [1, 6]}'       | 'evaluate.severities[1]': a severity is a whole number from 1 to 5, got 6",
         "severity zero         | 'evaluate: {severities: [0]}'          | 'evaluate.severities[0]': a severity is a whole number from 1 to 5, got 0",
         "bad evaluate key      | 'evaluate: {corruption: [fog]}'        | 'evaluate.corruption': unknown key",
+        "negative limit        | 'evaluate: {limit: -5}'                | 'evaluate.limit': expected a whole number >= 0, got -5",
     })
     void invalidSpecsAreRejectedNamingTheFileTheKeyAndTheAllowedValues(String what, String line, String expected)
             throws IOException {

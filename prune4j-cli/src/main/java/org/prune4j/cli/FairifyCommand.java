@@ -1,5 +1,7 @@
 package org.prune4j.cli;
 
+import org.prune4j.data.DataSets;
+import org.prune4j.data.ImageDataset;
 import org.prune4j.model.Model;
 import org.prune4j.smt.Fairify;
 import org.prune4j.smt.FairifyReport;
@@ -39,6 +41,18 @@ final class FairifyCommand implements Callable<Integer> {
     @Option(names = "--pieces", defaultValue = "2", description = "Intervals per split feature (default: 2).")
     int pieces;
 
+    @Option(names = "--around-test", paramLabel = "N", description = "Partitions around the first N test examples "
+            + "of --data instead of the whole grid: the --split features over the piece that holds the example's "
+            + "value, every other feature fixed to it (categorical attributes at their levels).")
+    Integer aroundTest;
+
+    @Option(names = "--data", defaultValue = "german-credit",
+            description = "Data set of --around-test (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--data-dir")
+    java.nio.file.Path dataDir;
+
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Solver time limit per partition.")
     int timeoutMillis;
 
@@ -56,11 +70,16 @@ final class FairifyCommand implements Callable<Integer> {
         common.applyEngineSettings();
         try (Model m = ModelArgument.load(model)) {
             int[] features = split.stream().mapToInt(Integer::intValue).toArray();
+            double[][] examples = aroundTest == null ? null : testExamples();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
             StringBuilder text = new StringBuilder();
             for (boolean prune : compare ? new boolean[] {true, false} : new boolean[] {!noPrune}) {
-                FairifyReport r = Fairify.builder().setModel(m).setProtectedFeature(protectedFeature)
+                Fairify.Builder builder = Fairify.builder();
+                if (examples != null) {
+                    builder.optAroundExamples(examples);
+                }
+                FairifyReport r = builder.setModel(m).setProtectedFeature(protectedFeature)
                         .optSplits(features, pieces).optTimeoutMillis(timeoutMillis).optPruneStableUnits(prune)
                         .optSmtLibDir(smt2 == null ? null : smt2.resolve(prune ? "pruned" : "full")).build().run();
                 out.put(prune ? "withPruning" : "withoutPruning", r.toMap());
@@ -69,6 +88,24 @@ final class FairifyCommand implements Callable<Integer> {
             System.out.print(common.json ? CommonOptions.toJson(out) + System.lineSeparator() : text);
         }
         return 0;
+    }
+
+    /** The first {@code --around-test} test examples, one row of features each. */
+    private double[][] testExamples() {
+        if (aroundTest <= 0) {
+            throw new IllegalArgumentException("--around-test must be positive, got " + aroundTest);
+        }
+        ImageDataset test = DataSets.load(data, dataDir, DataSets.Split.TEST);
+        int n = Math.min(aroundTest, test.size());
+        float[] sample = new float[test.channels() * test.height() * test.width()];
+        double[][] examples = new double[n][sample.length];
+        for (int i = 0; i < n; i++) {
+            test.copySample(i, sample);
+            for (int f = 0; f < sample.length; f++) {
+                examples[i][f] = sample[f];
+            }
+        }
+        return examples;
     }
 
     private static String describe(FairifyReport r, int[] features) {
@@ -82,7 +119,9 @@ final class FairifyCommand implements Callable<Integer> {
             s.append(String.format(Locale.ROOT, "  partition %d%s: %s (%.2f s; %d of %d ReLUs pruned, %d linear)%n",
                     p.index(), box, p.verdict().name().toLowerCase(Locale.ROOT)
                             + (p.reasonUnknown() == null ? "" : ", " + p.reasonUnknown())
-                            + (p.byBounds() ? " by interval bounds" : ""), p.seconds(), p.inactiveUnits(),
+                            + (p.byBounds() ? " by interval bounds" : "")
+                            + (p.counterexample() == null ? "" : p.confirmed() ? ", confirmed by running the twins"
+                                    : ", NOT confirmed by running the twins"), p.seconds(), p.inactiveUnits(),
                     p.hiddenUnits(), p.activeUnits()));
         }
         s.append(String.format(Locale.ROOT, "  %d verified, %d counterexamples, %d unknown in %.2f s%n",

@@ -25,7 +25,7 @@ class FairifyCommandTest extends CliOutputCapture {
 
     @Test
     @SuppressWarnings("unchecked")
-    void fairifyReportsEveryPartitionWithAndWithoutPruningAndRefusesABadFeature() throws Exception {
+    void fairifyReportsEveryPartitionWithAndWithoutPruningAndRefusesABadFeatureOrData() throws Exception {
         Graph g = Graph.builder().setInput("x", new Shape(5, 1, 1)).add("flat", new FlattenOp(), "x")
                 .add("fc1", new LinearOp(8), "flat").add("relu", ActivationOp.relu(), "fc1")
                 .add("fc2", new LinearOp(2), "relu").setOutput("fc2").build();
@@ -45,5 +45,8 @@ class FairifyCommandTest extends CliOutputCapture {
         }
         assertThat(Prune4jCli.run("fairify", "--model", file.toString(), "--protected", "5")).isEqualTo(2);
         assertThat(err.toString()).contains("protected feature 5 is not one of the 5 input features");
+        assertThat(Prune4jCli.run("fairify", "--model", file.toString(), "--protected", "4", "--around-test", "3",
+                "--data", "synthetic")).isEqualTo(2);
+        assertThat(err.toString()).containsPattern("example 0 has \\d+ features, the network reads 5");
     }
 }

@@ -54,6 +54,7 @@ public final class Fairify {
     private final boolean pruneStableUnits;
     private final double margin;
     private final java.nio.file.Path smtLibDir;
+    private final double[][] aroundExamples;
 
     private Fairify(Builder b) {
         this.model = b.model;
@@ -67,6 +68,7 @@ public final class Fairify {
         this.pruneStableUnits = b.pruneStableUnits;
         this.margin = b.margin;
         this.smtLibDir = b.smtLibDir;
+        this.aroundExamples = b.aroundExamples;
     }
 
     public static Builder builder() {
@@ -76,6 +78,17 @@ public final class Fairify {
     public FairifyReport run() {
         List<PartitionResult> results = new ArrayList<>();
         long start = System.nanoTime();
+        List<double[][]> partitions = aroundExamples == null ? grid() : aroundExamples();
+        for (int p = 0; p < partitions.size(); p++) {
+            results.add(verify(p, partitions.get(p)[0], partitions.get(p)[1]));
+        }
+        return new FairifyReport(protectedFeature, pruneStableUnits, timeoutMillis, results,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Every combination of the split features' pieces, the other features over their whole range. */
+    private List<double[][]> grid() {
+        List<double[][]> partitions = new ArrayList<>();
         int count = (int) Math.pow(pieces, splitFeatures.length);
         for (int p = 0; p < count; p++) {
             double[] lower = domainLower.clone();
@@ -84,14 +97,44 @@ public final class Fairify {
             for (int f : splitFeatures) {
                 int piece = code % pieces;
                 code /= pieces;
-                double width = (domainUpper[f] - domainLower[f]) / pieces;
-                lower[f] = domainLower[f] + piece * width;
-                upper[f] = piece == pieces - 1 ? domainUpper[f] : lower[f] + width;
+                lower[f] = pieceLower(f, piece);
+                upper[f] = pieceUpper(f, piece);
             }
-            results.add(verify(p, lower, upper));
+            partitions.add(new double[][] {lower, upper});
         }
-        return new FairifyReport(protectedFeature, pruneStableUnits, timeoutMillis, results,
-                (System.nanoTime() - start) / 1e9);
+        return partitions;
+    }
+
+    /**
+     * One partition per distinct example: the split features over the piece that holds the
+     * example's value, every other feature fixed to it (a categorical attribute at its level), the
+     * protected one over its range.
+     */
+    private List<double[][]> aroundExamples() {
+        Map<String, double[][]> partitions = new java.util.LinkedHashMap<>();
+        for (double[] example : aroundExamples) {
+            double[] lower = example.clone();
+            double[] upper = example.clone();
+            lower[protectedFeature] = domainLower[protectedFeature];
+            upper[protectedFeature] = domainUpper[protectedFeature];
+            for (int f : splitFeatures) {
+                double width = (domainUpper[f] - domainLower[f]) / pieces;
+                int piece = (int) Math.max(0, Math.min(pieces - 1, Math.floor((example[f] - domainLower[f]) / width)));
+                lower[f] = pieceLower(f, piece);
+                upper[f] = pieceUpper(f, piece);
+            }
+            partitions.putIfAbsent(java.util.Arrays.toString(lower) + java.util.Arrays.toString(upper),
+                    new double[][] {lower, upper});
+        }
+        return new ArrayList<>(partitions.values());
+    }
+
+    private double pieceLower(int feature, int piece) {
+        return domainLower[feature] + piece * (domainUpper[feature] - domainLower[feature]) / pieces;
+    }
+
+    private double pieceUpper(int feature, int piece) {
+        return piece == pieces - 1 ? domainUpper[feature] : pieceLower(feature, piece + 1);
     }
 
     private PartitionResult verify(int index, double[] lower, double[] upper) {
@@ -110,7 +153,7 @@ public final class Fairify {
         }
         if (bounds != null && decisionIsConstant(bounds)) {
             // every input of the partition, both twins included, gets the same decision
-            return new PartitionResult(index, lower, upper, Verdict.VERIFIED, null, null, true, inactive, active,
+            return new PartitionResult(index, lower, upper, Verdict.VERIFIED, null, false, null, true, inactive, active,
                     network.hiddenUnits(), (System.nanoTime() - start) / 1e9);
         }
         try (Context ctx = new Context()) {
@@ -151,8 +194,23 @@ public final class Fairify {
                 }
             }
             return new PartitionResult(index, lower, upper, verdict, counterexample,
-                    status == Status.UNKNOWN ? solver.getReasonUnknown() : null, false, inactive, active,
+                    counterexample != null && decisionsDiffer(counterexample), status == Status.UNKNOWN ? solver.getReasonUnknown() : null, false, inactive, active,
                     network.hiddenUnits(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Whether the network, run in its own floating point, decides the twins of {@code x} differently. */
+    private boolean decisionsDiffer(double[] x) {
+        int n = x.length;
+        float[] twins = new float[2 * n];
+        for (int f = 0; f < n; f++) {
+            twins[f] = (float) (f == protectedFeature ? domainLower[f] : x[f]);
+            twins[n + f] = (float) (f == protectedFeature ? domainUpper[f] : x[f]);
+        }
+        try (NDManager m = model.manager().newSubManager()) {
+            long[] decisions = model.forward(m.create(twins, new Shape(2).addAll(model.graph().inputShape())), false)
+                    .argMax(1).toLongArray();
+            return decisions[0] != decisions[1];
         }
     }
 
@@ -305,6 +363,7 @@ public final class Fairify {
         private boolean pruneStableUnits = true;
         private double margin = 1e-3;
         private java.nio.file.Path smtLibDir;
+        private double[][] aroundExamples;
 
         private Builder() {}
 
@@ -352,6 +411,17 @@ public final class Fairify {
             return this;
         }
 
+        /**
+         * Partitions around these inputs (e.g. real applicants) instead of the whole grid: for each,
+         * the piece of every split feature that holds its value, every other feature fixed to its
+         * value. Fairify's partitions of categorical attributes by their levels, restricted to where
+         * the data is; duplicates are verified once.
+         */
+        public Builder optAroundExamples(double[][] examples) {
+            this.aroundExamples = examples.clone();
+            return this;
+        }
+
         /** Writes each partition's query as {@code partition-N.smt2} there, to rerun it in any SMT solver. */
         public Builder optSmtLibDir(java.nio.file.Path dir) {
             this.smtLibDir = dir;
@@ -385,6 +455,21 @@ public final class Fairify {
                 if (f < 0 || f >= features || f == protectedFeature) {
                     throw new IllegalArgumentException("cannot split on feature " + f + ": not a non-protected "
                             + "input feature (0 to " + (features - 1) + ")");
+                }
+            }
+            if (aroundExamples != null) {
+                for (int e = 0; e < aroundExamples.length; e++) {
+                    if (aroundExamples[e].length != features) {
+                        throw new IllegalArgumentException("example " + e + " has " + aroundExamples[e].length
+                                + " features, the network reads " + features);
+                    }
+                    for (int f = 0; f < features; f++) {
+                        double v = aroundExamples[e][f];
+                        if (f != protectedFeature && !(v >= domainLower[f] && v <= domainUpper[f])) {
+                            throw new IllegalArgumentException("example " + e + "'s feature " + f + " is " + v
+                                    + ", outside its domain [" + domainLower[f] + ", " + domainUpper[f] + "]");
+                        }
+                    }
                 }
             }
             if (pieces < 1 || timeoutMillis < 1 || !(margin > 0)) {

@@ -26,6 +26,7 @@ public record FairifyReport(int protectedFeature, boolean prunedStableUnits, int
         for (Verdict v : Verdict.values()) {
             m.put(v.name().toLowerCase(java.util.Locale.ROOT), count(v));
         }
+        m.put("confirmedCounterexamples", partitions.stream().filter(PartitionResult::confirmed).count());
         m.put("seconds", seconds);
         m.put("results", partitions);
         return m;

@@ -66,6 +66,32 @@ class FairifyTest {
                             .toLongArray();
                     assertThat(decisions[0]).as("partition %d", p.index()).isNotEqualTo(decisions[1]);
                 }
+                assertThat(p.confirmed()).as("Fairify's own check agrees").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void partitionsAroundExamplesFixTheUnsplitFeaturesAndHoldTheirExample() {
+        double[][] examples = {
+            {0.1, 0.5, 0, 0.25}, {0.2, 0.5, 1, 0.25}, // the same partition: feature 0 in [0, 0.5), protected differs
+            {0.3, 0.25, 0, 0.5}, {0.9, 0.0, 0, 1.0}, {0.6, 0.75, 1, 0.5},
+        };
+        try (Model model = network(8, 1)) {
+            FairifyReport report = Fairify.builder().setModel(model).setProtectedFeature(PROTECTED)
+                    .optSplits(new int[] {0}, 2).optAroundExamples(examples).build().run();
+            assertThat(report.partitions()).hasSize(4);
+            assertThat(report.partitions()).extracting(p -> p.lower()[0] + "-" + p.upper()[0] + "/" + p.lower()[1])
+                    .containsExactly("0.0-0.5/0.5", "0.0-0.5/0.25", "0.5-1.0/0.0", "0.5-1.0/0.75");
+            for (PartitionResult p : report.partitions()) {
+                assertThat(p.lower()[1]).as("unsplit features are fixed").isEqualTo(p.upper()[1]);
+                assertThat(p.lower()[3]).isEqualTo(p.upper()[3]);
+                assertThat(p.lower()[PROTECTED]).as("the protected feature spans its values").isEqualTo(0);
+                assertThat(p.upper()[PROTECTED]).isEqualTo(1);
+                assertThat(p.verdict()).as("one free feature: the solver settles it").isNotEqualTo(Verdict.UNKNOWN);
+                if (p.verdict() == Verdict.COUNTEREXAMPLE) {
+                    assertThat(p.confirmed()).isTrue();
+                }
             }
         }
     }
@@ -130,6 +156,9 @@ class FairifyTest {
                     .hasMessageContaining("protected feature 4 is not one of the 4 input features");
             assertThatThrownBy(() -> Fairify.builder().setModel(fc).setProtectedFeature(2)
                     .optSplits(new int[] {2}, 2).build()).hasMessageContaining("cannot split on feature 2");
+            assertThatThrownBy(() -> Fairify.builder().setModel(fc).setProtectedFeature(2)
+                    .optAroundExamples(new double[][] {{0, 0, 0, 1.5}}).build())
+                    .hasMessageContaining("example 0's feature 3 is 1.5, outside its domain [0.0, 1.0]");
         }
     }
 }
