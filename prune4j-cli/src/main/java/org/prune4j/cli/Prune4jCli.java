@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Neural-network pruning toolkit for the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, EvaluateCommand.class, SummaryCommand.class, ZooCommand.class,
             MeasureCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
-            LatencyCommand.class, ExportCommand.class, ScoresCommand.class, FairifyCommand.class, DoctorCommand.class})
+            LatencyCommand.class, ExportCommand.class, ScoresCommand.class, FairifyCommand.class, LotteryCommand.class,
+            DoctorCommand.class})
 public final class Prune4jCli {
 
     public static void main(String[] args) {

@@ -4,6 +4,7 @@ import org.prune4j.data.DataSets;
 import org.prune4j.data.ImageDataset;
 import org.prune4j.graph.Graph;
 import org.prune4j.metrics.ModelSummary;
+import org.prune4j.sparsity.SparseTraining;
 import org.prune4j.train.TrainingJob;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.BatchNormSparsity;
@@ -38,45 +39,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Directory of the data set's files (default: the data set's own).")
     Path dataDir;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for weights and data order.")
-    long seed;
-
     @Option(names = "--out", description = "Output directory for model.p4j and metrics.jsonl.")
     Path out;
 
     @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of the architecture.")
     double width;
 
-    @Option(names = "--batch-size", defaultValue = "128")
-    int batchSize;
-
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw.")
-    String optimizer;
-
-    @Option(names = "--lr", defaultValue = "0.1", description = "Peak learning rate.")
-    double learningRate;
-
-    @Option(names = "--momentum", defaultValue = "0.9")
-    double momentum;
-
-    @Option(names = "--no-nesterov", negatable = false, description = "Plain momentum instead of Nesterov.")
-    boolean noNesterov;
-
-    @Option(names = "--weight-decay", defaultValue = "5e-4")
-    double weightDecay;
-
-    @Option(names = "--lr-schedule", defaultValue = "onecycle",
-            description = "Learning-rate schedule: constant, step, cosine or onecycle.")
-    String schedule;
-
-    @Option(names = "--warmup-epochs", defaultValue = "0")
-    double warmupEpochs;
-
-    @Option(names = "--augment", description = "Random crop with padding and horizontal flips.")
-    boolean augment;
+    @Mixin
+    RecipeOptions training;
 
     @Option(names = "--limit", description = "Train on the first N training images only (quick demos).")
     Integer limit;
@@ -85,15 +55,36 @@ final class TrainCommand implements Callable<Integer> {
             description = "Network slimming: L1 penalty LAMBDA on batch-norm scales (e.g. 1e-4), for bn-scale pruning.")
     Double bnSparsity;
 
+    @Option(names = "--sparse", paramLabel = "METHOD", description = "Sparse training from scratch at a fixed "
+            + "parameter count: static (a random mask), set (drop smallest, grow at random) or rigl (grow by the "
+            + "gradient); needs --density.")
+    String sparse;
+
+    @Option(names = "--density", description = "With --sparse: share of each layer's weights kept (e.g. 0.1).")
+    Double density;
+
+    @Option(names = "--sparse-distribution", defaultValue = "erk", description = "With --sparse: erk (small "
+            + "layers keep more, as in RigL) or uniform (default: ${DEFAULT-VALUE}).")
+    String sparseDistribution;
+
+    @Option(names = "--update-every", defaultValue = "100", description = "With --sparse set|rigl: steps between "
+            + "mask updates (default: ${DEFAULT-VALUE}).")
+    int updateEvery;
+
+    @Option(names = "--drop-fraction", defaultValue = "0.3", description = "With --sparse set|rigl: share of active "
+            + "weights the first update moves, decaying with a cosine (default: ${DEFAULT-VALUE}).")
+    double dropFraction;
+
     @Override
     public Integer call() {
         common.applyEngineSettings();
-        // Nesterov is the default only where it means something: with momentum.
-        // Names and settings are checked here, before the data set is loaded.
-        TrainingRecipe recipe = TrainingRecipe.builder().setEpochs(epochs).optOptimizer(optimizer)
-                .optLearningRate(learningRate).optMomentum(momentum).optNesterov(!noNesterov && momentum > 0)
-                .optWeightDecay(weightDecay).optLrSchedule(schedule).optWarmupEpochs(warmupEpochs)
-                .optBatchSize(batchSize).optAugment(augment).optSeed(seed).build();
+        TrainingRecipe recipe = training.recipe();
+        if ((sparse == null) != (density == null)) {
+            throw new IllegalArgumentException("--sparse and --density go together: --sparse rigl --density 0.1");
+        }
+        SparseTraining sparseTraining = sparse == null ? null : SparseTraining.builder().setMethod(sparse)
+                .setDensity(density).optDistribution(sparseDistribution).optUpdateEvery(updateEvery).optDropFraction(dropFraction)
+                .optSeed(recipe.seed()).build();
         ImageDataset probe = DataSets.load(data, dataDir, DataSets.Split.TEST);
         ZooOptions options = new ZooOptions(probe.channels(), probe.height(), probe.numClasses(), width);
         Graph graph = ModelZoo.build(model, options);
@@ -105,14 +96,24 @@ final class TrainCommand implements Callable<Integer> {
         if (bnSparsity != null) {
             job.optListener(new BatchNormSparsity(bnSparsity)).optSetting("bnSparsity", bnSparsity);
         }
+        if (sparseTraining != null) {
+            job.optListener(sparseTraining).optSetting("sparseTraining", sparseTraining.settings());
+        }
         job.optListener(System.console() != null && !common.json
                 ? new ProgressBarListener() : new EpochLogListener(System.err));
-        Map<String, Object> result = job.build().run();
+        Map<String, Object> result;
+        try {
+            result = job.build().run();
+        } finally {
+            if (sparseTraining != null) {
+                sparseTraining.close();
+            }
+        }
         if (common.json) {
             System.out.println(CommonOptions.toJson(result));
         } else {
             System.out.printf("test accuracy %.2f%% after %d epochs (%.0f s training, %.0f s total)%n",
-                    100 * (double) result.get("testAccuracy"), epochs, (double) result.get("trainSeconds"),
+                    100 * (double) result.get("testAccuracy"), recipe.epochs(), (double) result.get("trainSeconds"),
                     (double) result.get("wallSeconds"));
             if (out != null) {
                 System.out.println("saved " + result.get("checkpoint"));

@@ -159,6 +159,14 @@ public final class UnstructuredPruner implements PruningMethod {
     }
 
     /**
+     * Prunes further until {@code density} of the prunable weights remain, keeping what
+     * {@code masks} already removed (iterative magnitude pruning counts its rounds this way).
+     */
+    public void pruneToDensity(Model model, WeightMasks masks, double density) {
+        prune(model, masks, density, calibration);
+    }
+
+    /**
      * Prunes until {@code keepFraction} of the prunable weights remain. Criteria with several
      * rounds (SynFlow) shrink the kept fraction exponentially, rescoring after each round.
      */

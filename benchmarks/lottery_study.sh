@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Lottery-ticket study (docs/BENCHMARKS.md, issue 13): iterative magnitude pruning of 20% of the
+# remaining weights per round down to at most 10%, on Fashion-MNIST, 3 seeds, with every rewind
+# (init, iteration:K, lr, finetune), for rewinding to init the paper's two controls, and COLT
+# (two data splits, rewinding to init).
+#   benchmarks/lottery_study.sh [model] [epochs] [K] [seeds...]     default: mlp 5 235 0 1 2
+# Results: runs/lottery/<model>-s<seed>-<rewind>/lottery.json (+ lottery.png, ticket.p4j); a
+# finished run is not run again, so an interrupted study resumes with the next one. PRUNE4J=path
+# runs another launcher (e.g. a frozen build while the sources change).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=${1:-mlp}; epochs=${2:-5}; k=${3:-235}; shift $(( $# < 3 ? $# : 3 )) || true
+seeds=("$@"); [[ ${#seeds[@]} -gt 0 ]] || seeds=(0 1 2)
+for seed in "${seeds[@]}"; do
+  for variant in init "iteration:$k" lr finetune colt; do
+    out="runs/lottery/$model-s$seed-${variant/:/-}"
+    [[ -f "$out/lottery.json" ]] && continue
+    rewind=$variant; splits=1; controls=none
+    [[ $variant == init ]] && controls=reinit,random-masks
+    [[ $variant == colt ]] && rewind=init && splits=2
+    ${PRUNE4J:-./prune4j} lottery --model "$model" --data fashion-mnist --epochs "$epochs" --lr 0.1 --seed "$seed" \
+        --rewind "$rewind" --splits "$splits" --rate 0.2 --target-density 0.1 --controls "$controls" --threads 2 \
+        --out "$out.tmp" --json > "$out.log" 2>&1 && rm -rf "$out" && mv "$out.tmp" "$out"
+  done
+done
+python3 benchmarks/summarize_lottery.py runs/lottery "$model"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sparse training against pruning (docs/BENCHMARKS.md, issue 13): LeNet-5 on Fashion-MNIST at 10x
+# compression of all parameters, 8 epochs for every method, 3 seeds. Density 0.084 of the conv and
+# linear weights (the classifier stays dense) is 10x of LeNet-5's 61,706 parameters. The pruning
+# baseline is examples/bench-sparse-vs-pruning-lenet5.yaml (6 epochs dense, pruned, 2 fine-tuning).
+# A finished run is not run again. PRUNE4J=path runs another launcher (e.g. a frozen build).
+# Results: runs/sparse/<method>-s<seed>.json, runs/sparse-vs-pruning.db; the summary at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+p4j=${PRUNE4J:-./prune4j}
+mkdir -p runs/sparse
+for seed in 0 1 2; do
+  for method in dense static set rigl; do
+    out=runs/sparse/$method-s$seed.json
+    [[ -f $out ]] && continue
+    sparse=(); [[ $method != dense ]] && sparse=(--sparse "$method" --density 0.084)
+    $p4j train --model lenet5 --data fashion-mnist --epochs 8 --lr 0.1 --seed "$seed" --threads 2 "${sparse[@]}" \
+        --json > "$out.tmp" 2> "runs/sparse/$method-s$seed.log" && mv "$out.tmp" "$out"
+  done
+done
+$p4j bench examples/bench-sparse-vs-pruning-lenet5.yaml --db runs/sparse-vs-pruning.db --threads 2
+python3 - <<'PY'
+import glob, json, sqlite3, statistics
+rows = {}
+for f in glob.glob("runs/sparse/*-s*.json"):
+    r = json.loads(open(f).read().strip().splitlines()[-1])
+    rows.setdefault(f.split("/")[-1].split("-s")[0], []).append(100 * r["testAccuracy"])
+db = sqlite3.connect("runs/sparse-vs-pruning.db")
+for kind, top1 in db.execute("select kind, top1_finetuned from runs"):
+    rows.setdefault("pruned (global magnitude 10x)" if kind != "dense" else "dense, 6 epochs", []).append(100 * top1)
+for k, v in rows.items():
+    print("%-32s %6.2f ± %.2f  (%d seeds: %s)" % (k, statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0,
+                                                  len(v), ", ".join("%.2f" % x for x in sorted(v))))
+PY

@@ -1,0 +1,451 @@
+package org.prune4j.lottery;
+
+import org.prune4j.data.Batch;
+import org.prune4j.data.DataLoader;
+import org.prune4j.model.Checkpoint;
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+import org.prune4j.model.Provenance;
+import org.prune4j.sparsity.PrunableWeights;
+import org.prune4j.sparsity.UnstructuredPruner;
+import org.prune4j.sparsity.WeightMasks;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.Evaluator;
+import org.prune4j.train.Trainer;
+import org.prune4j.train.TrainingRecipe;
+import org.prune4j.train.optim.Optimizer;
+import org.prune4j.train.schedule.LearningRateSchedule;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Iterative magnitude pruning with rewinding, the lottery-ticket procedure (Frankle &amp; Carbin
+ * 2019; Renda et al. 2020): train the dense model, saving its initialization and its weights at
+ * the rewind step; then in every round remove {@code rate} of the remaining prunable weights by
+ * magnitude, rewind as {@link Rewind} says and retrain the dense training's steps from the rewind
+ * step, with the removed weights held at zero. Optional {@link Control}s retrain the same
+ * round's sparsity from other starting points with the same steps and learning rates. With
+ * {@link Builder#optSplits} the masks come from COLT's overlap of tickets found on parts of the
+ * data instead of from the previous round's ticket.
+ *
+ * <pre>{@code
+ * LotteryResult r = IterativeMagnitudePruning.builder().setModel(lenet300).setData(data)
+ *         .setTraining(recipe).optRewind(Rewind.parse("iteration:500")).optRate(0.2)
+ *         .optTargetDensity(0.1).optControls(EnumSet.allOf(Control.class)).build().run();
+ * }</pre>
+ */
+public final class IterativeMagnitudePruning {
+
+    private final Model model;
+    private final DataSplits data;
+    private final TrainingRecipe training;
+    private final Rewind rewind;
+    private final double rate;
+    private final int rounds;
+    private final double targetDensity;
+    private final String method;
+    private final boolean includeClassifier;
+    private final Set<Control> controls;
+    private final int splits;
+    private final Path outputDir;
+    private final Consumer<String> log;
+
+    private IterativeMagnitudePruning(Builder b) {
+        this.model = b.model;
+        this.data = b.data;
+        this.training = b.training;
+        this.rewind = b.rewind;
+        this.rate = b.rate;
+        this.rounds = b.rounds;
+        this.targetDensity = b.targetDensity;
+        this.method = b.method;
+        this.includeClassifier = b.includeClassifier;
+        this.controls = b.controls;
+        this.splits = b.splits;
+        this.outputDir = b.outputDir;
+        this.log = b.log;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Trains, prunes and retrains {@code model} in place; it ends as the last round's ticket. */
+    public LotteryResult run() {
+        DataLoader train = data.trainLoader(training);
+        long denseSteps = (long) training.epochs() * train.batchesPerEpoch();
+        rewind.check(denseSteps);
+        long start = System.nanoTime();
+        SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
+        Trainer.fit(model, training, train, List.of(snapshots));
+        double denseTop1 = top1(model);
+        log.accept(String.format("dense: %.2f%% after %d steps (%.0f s)", 100 * denseTop1, denseSteps, seconds(start)));
+        if (outputDir != null) {
+            Checkpoint.save(model, outputDir.resolve("dense.p4j"));
+        }
+        WeightSnapshot init = snapshots.at(0);
+        WeightSnapshot rewindPoint = snapshots.at(rewind.step());
+        long retrainSteps = denseSteps - rewind.step();
+        UnstructuredPruner pruner = UnstructuredPruner.builder().setMethod(method).setCompression(1)
+                .optIncludeClassifier(includeClassifier).build();
+        List<LotteryResult.Round> results = new ArrayList<>();
+        try (WeightMasks masks = new WeightMasks(model)) {
+            for (int round = 1; round <= rounds; round++) {
+                long roundStart = System.nanoTime();
+                List<Double> splitDensities = List.of();
+                if (splits > 1) {
+                    splitDensities = overlapOfSplits(masks, init, pruner);
+                } else {
+                    pruner.pruneToDensity(model, masks, Math.pow(1 - rate, round));
+                }
+                if (rewind.restoresWeights()) {
+                    rewindPoint.restore(model);
+                }
+                retrain(model, masks, train, retrainSteps);
+                double top1 = top1(model);
+                Map<String, Double> controlTop1 = new LinkedHashMap<>();
+                for (Control c : controls) {
+                    controlTop1.put(c.label(), control(c, round, masks, init, rewindPoint, train, retrainSteps));
+                }
+                results.add(new LotteryResult.Round(round, masks.kept() / (double) masks.size(),
+                        compression(model), top1, controlTop1, splitDensities, seconds(roundStart)));
+                log.accept(String.format("round %d/%d: %.2f%% of the prunable weights, %.2f%%%s (%.0f s)", round,
+                        rounds, 100.0 * masks.kept() / masks.size(), 100 * top1, controlTop1.isEmpty() ? ""
+                                : ", controls " + format(controlTop1), seconds(roundStart)));
+                if (masks.kept() <= targetDensity * masks.size()) {
+                    break; // COLT's overlaps get there in fewer rounds than (1 - rate)^rounds
+                }
+            }
+        }
+        LotteryResult result = new LotteryResult(settings(denseSteps), denseTop1, results, seconds(start));
+        model.setProvenance(Provenance.of("lottery", result.settings(), model.provenance()));
+        if (outputDir != null) {
+            Checkpoint.save(model, outputDir.resolve("ticket.p4j"));
+        }
+        return result;
+    }
+
+    /**
+     * COLT's round (Cyclic Overlapping Lottery Tickets): on each of {@code splits} equal parts of
+     * the training data, a copy of the network starts from its initialization under the current
+     * masks, trains the dense training's epochs on that part and loses {@code rate} of its
+     * remaining weights by magnitude; the new masks keep only the weights every copy kept.
+     * Returns each copy's density.
+     */
+    private List<Double> overlapOfSplits(WeightMasks masks, WeightSnapshot init, UnstructuredPruner pruner) {
+        double density = masks.size() == 0 ? 1 : masks.kept() / (double) masks.size(); // no masks yet: dense
+        int part = data.train().size() / splits;
+        List<Map<String, float[]>> kept = new ArrayList<>();
+        List<Double> densities = new ArrayList<>();
+        for (int s = 0; s < splits; s++) {
+            DataSplits split = new DataSplits(data.name(), data.train().slice(s * part, (s + 1) * part), data.test());
+            DataLoader loader = split.trainLoader(training);
+            try (Model copy = Model.builder().setGraph(model.graph()).optSeed(training.seed()).build();
+                    WeightMasks own = new WeightMasks(copy)) {
+                init.restore(copy);
+                for (Parameter w : PrunableWeights.of(copy, includeClassifier)) {
+                    float[] m = masks.get(w.fullName());
+                    own.set(w, m != null ? m : ones((int) w.value().size()));
+                }
+                long steps = (long) training.epochs() * loader.batchesPerEpoch();
+                retrain(copy, own, loader, steps, 0, false);
+                pruner.pruneToDensity(copy, own, density * (1 - rate));
+                kept.add(Map.copyOf(own.all()));
+                densities.add(own.kept() / (double) own.size());
+            }
+        }
+        Map<String, float[]> overlap = overlap(kept);
+        for (Parameter w : PrunableWeights.of(model, includeClassifier)) {
+            masks.set(w, overlap.get(w.fullName()));
+        }
+        masks.apply(model);
+        return densities;
+    }
+
+    /** The weights every mask keeps. */
+    static Map<String, float[]> overlap(List<Map<String, float[]>> masks) {
+        Map<String, float[]> overlap = new LinkedHashMap<>();
+        for (String name : masks.get(0).keySet()) {
+            float[] both = masks.get(0).get(name).clone();
+            for (Map<String, float[]> m : masks.subList(1, masks.size())) {
+                float[] other = m.get(name);
+                for (int i = 0; i < both.length; i++) {
+                    both[i] = both[i] != 0 && other[i] != 0 ? 1 : 0;
+                }
+            }
+            overlap.put(name, both);
+        }
+        return overlap;
+    }
+
+    private static float[] ones(int n) {
+        float[] m = new float[n];
+        java.util.Arrays.fill(m, 1);
+        return m;
+    }
+
+    /**
+     * Trains {@code steps} optimizer steps with a fresh optimizer, the learning rate from the
+     * dense schedule as the rewind says, and the masks applied after every step.
+     */
+    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps) {
+        retrain(target, masks, train, steps, rewind.step(), rewind.kind() == Rewind.Kind.FINE_TUNE);
+    }
+
+    /** ... from step {@code from} of the schedule over {@code train}'s batches, or at its final rate. */
+    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps, long from, boolean finalRate) {
+        int perEpoch = train.batchesPerEpoch();
+        LearningRateSchedule dense = training.newSchedule(perEpoch);
+        long total = (long) training.epochs() * perEpoch;
+        LearningRateSchedule segment = finalRate ? t -> dense.rateAt(total - 1) : t -> dense.rateAt(from + t);
+        masks.apply(target);
+        try (Optimizer optimizer = training.newOptimizer()) {
+            Trainer trainer = Trainer.builder().setModel(target).setOptimizer(optimizer).setSchedule(segment).build();
+            long done = 0;
+            for (int epoch = (int) (from / perEpoch); done < steps; epoch++) {
+                for (Batch batch : train.epoch(epoch)) {
+                    if (done == steps) {
+                        break;
+                    }
+                    trainer.step(batch);
+                    masks.apply(target);
+                    done++;
+                }
+            }
+        }
+    }
+
+    /** One control of one round, trained on a model of its own; returns its test accuracy. */
+    private double control(Control control, int round, WeightMasks ticketMasks, WeightSnapshot init,
+            WeightSnapshot rewindPoint, DataLoader train, long steps) {
+        ControlStart start = controlStart(control, round, ticketMasks.all(), init, rewindPoint);
+        try (Model other = start.model(); WeightMasks masks = new WeightMasks(other)) {
+            for (Parameter w : PrunableWeights.of(other, includeClassifier)) {
+                masks.set(w, start.masks().get(w.fullName()));
+            }
+            retrain(other, masks, train, steps);
+            return top1(other);
+        }
+    }
+
+    /** A control's unmasked starting model and its masks. */
+    record ControlStart(Model model, Map<String, float[]> masks) {}
+
+    /**
+     * {@code reinit}: the ticket's masks on a new random initialization; {@code random-masks}:
+     * masks with the ticket's per-layer counts at random positions, on the weights the ticket
+     * starts from (its rewind point, or the initialization when it keeps its trained weights).
+     */
+    ControlStart controlStart(Control control, int round, Map<String, float[]> ticketMasks, WeightSnapshot init,
+            WeightSnapshot rewindPoint) {
+        long seed = training.seed() + 7919L * round + control.ordinal() + 1;
+        Model other = Model.builder().setGraph(model.graph()).optSeed(seed).build();
+        if (control == Control.REINIT) {
+            return new ControlStart(other, ticketMasks);
+        }
+        (rewind.restoresWeights() ? rewindPoint : init).restore(other);
+        return new ControlStart(other, randomMasks(ticketMasks, seed));
+    }
+
+    /** Masks with the same number of kept weights in each tensor, at random positions. */
+    static Map<String, float[]> randomMasks(Map<String, float[]> masks, long seed) {
+        Random rng = new Random(seed);
+        Map<String, float[]> shuffled = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : masks.entrySet()) {
+            float[] m = e.getValue().clone();
+            for (int i = m.length - 1; i > 0; i--) { // Fisher-Yates
+                int j = rng.nextInt(i + 1);
+                float t = m[i];
+                m[i] = m[j];
+                m[j] = t;
+            }
+            shuffled.put(e.getKey(), m);
+        }
+        return shuffled;
+    }
+
+    private double top1(Model m) {
+        return Evaluator.evaluate(m, data.testLoader()).top1();
+    }
+
+    /** All parameters over non-zero parameters. */
+    private static double compression(Model m) {
+        long total = 0;
+        long nonZero = 0;
+        for (Parameter p : m.trainableParameters()) {
+            float[] v = p.value().toFloatArray();
+            total += v.length;
+            for (float x : v) {
+                nonZero += x != 0 ? 1 : 0;
+            }
+        }
+        return total / (double) Math.max(1, nonZero);
+    }
+
+    private Map<String, Object> settings(long denseSteps) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("data", data.name());
+        s.put("training", training.toMap());
+        s.put("denseSteps", denseSteps);
+        s.put("rewind", rewind.toString());
+        s.put("retrainSteps", denseSteps - rewind.step());
+        s.put("rate", rate);
+        s.put("rounds", rounds);
+        s.put("method", method);
+        s.put("includeClassifier", includeClassifier);
+        s.put("controls", controls.stream().map(Control::label).toList());
+        s.put("splits", splits);
+        return s;
+    }
+
+    private static String format(Map<String, Double> top1) {
+        StringBuilder s = new StringBuilder();
+        top1.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format("%.2f%%", 100 * v)));
+        return s.toString();
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** {@code setModel}, {@code setData} and {@code setTraining} are required. */
+    public static final class Builder {
+        private Model model;
+        private DataSplits data;
+        private TrainingRecipe training;
+        private Rewind rewind = Rewind.init();
+        private double rate = 0.2;
+        private int rounds;
+        private double targetDensity = Double.NaN;
+        private String method = "global-magnitude";
+        private boolean includeClassifier;
+        private Set<Control> controls = EnumSet.noneOf(Control.class);
+        private int splits = 1;
+        private Path outputDir;
+        private Consumer<String> log = s -> {};
+
+        private Builder() {}
+
+        /** The untrained model, at the initialization a ticket may rewind to (required). */
+        public Builder setModel(Model model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder setData(DataSplits data) {
+            this.data = data;
+            return this;
+        }
+
+        /** The dense training; every round retrains with its optimizer and schedule (required). */
+        public Builder setTraining(TrainingRecipe training) {
+            this.training = training;
+            return this;
+        }
+
+        /** Default {@code init}. */
+        public Builder optRewind(Rewind rewind) {
+            this.rewind = rewind;
+            return this;
+        }
+
+        /** The share of the remaining prunable weights each round removes, in (0, 1); default 0.2. */
+        public Builder optRate(double rate) {
+            this.rate = rate;
+            return this;
+        }
+
+        /** How many rounds; or see {@link #optTargetDensity}. */
+        public Builder optRounds(int rounds) {
+            this.rounds = rounds;
+            return this;
+        }
+
+        /**
+         * As many rounds as it takes to keep at most this share of the prunable weights (COLT may
+         * need fewer than plain pruning's).
+         */
+        public Builder optTargetDensity(double density) {
+            this.targetDensity = density;
+            return this;
+        }
+
+        /** {@code global-magnitude} (default) or {@code layer-magnitude}. */
+        public Builder optMethod(String method) {
+            this.method = method;
+            return this;
+        }
+
+        /** Also prune the classifier's weights (default: it stays dense). */
+        public Builder optIncludeClassifier(boolean include) {
+            this.includeClassifier = include;
+            return this;
+        }
+
+        public Builder optControls(Set<Control> controls) {
+            this.controls = controls.isEmpty() ? EnumSet.noneOf(Control.class) : EnumSet.copyOf(controls);
+            return this;
+        }
+
+        /**
+         * COLT (Cyclic Overlapping Lottery Tickets) with this many equal parts of the training data:
+         * each round's masks are the overlap of the masks found on each part (see
+         * {@link IterativeMagnitudePruning}); default 1, plain iterative magnitude pruning.
+         */
+        public Builder optSplits(int splits) {
+            this.splits = splits;
+            return this;
+        }
+
+        /** Where {@code dense.p4j} and the last round's {@code ticket.p4j} are saved. */
+        public Builder optOutputDir(Path dir) {
+            this.outputDir = dir;
+            return this;
+        }
+
+        /** One line per round. */
+        public Builder optLog(Consumer<String> log) {
+            this.log = log;
+            return this;
+        }
+
+        public IterativeMagnitudePruning build() {
+            if (model == null || data == null || training == null) {
+                throw new IllegalArgumentException("IterativeMagnitudePruning needs setModel, setData and setTraining");
+            }
+            if (!(rate > 0 && rate < 1)) {
+                throw new IllegalArgumentException("the per-round pruning rate must be in (0, 1), got " + rate);
+            }
+            if (!Double.isNaN(targetDensity)) {
+                if (!(targetDensity > 0 && targetDensity < 1)) {
+                    throw new IllegalArgumentException("the target density must be in (0, 1), got " + targetDensity);
+                }
+                rounds = (int) Math.ceil(Math.log(targetDensity) / Math.log(1 - rate) - 1e-9);
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("IterativeMagnitudePruning needs optRounds >= 1 or "
+                        + "optTargetDensity, got " + rounds + " rounds");
+            }
+            if (!method.equals("global-magnitude") && !method.equals("layer-magnitude")) {
+                throw new IllegalArgumentException("iterative magnitude pruning prunes by global-magnitude or "
+                        + "layer-magnitude, got '" + method + "'");
+            }
+            if (splits < 1 || splits > data.train().size() / training.batchSize()) {
+                throw new IllegalArgumentException("COLT needs between 1 and " + data.train().size()
+                        / training.batchSize() + " data splits (one batch each at least), got " + splits);
+            }
+            long denseSteps = (long) training.epochs() * data.trainLoader(training).batchesPerEpoch();
+            rewind.check(denseSteps);
+            return new IterativeMagnitudePruning(this);
+        }
+    }
+}

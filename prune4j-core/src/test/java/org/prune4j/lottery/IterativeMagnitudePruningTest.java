@@ -1,0 +1,207 @@
+package org.prune4j.lottery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.prune4j.data.Batch;
+import org.prune4j.data.DataLoader;
+import org.prune4j.data.SyntheticImages;
+import org.prune4j.graph.Graph;
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+import org.prune4j.sparsity.PrunableWeights;
+import org.prune4j.sparsity.UnstructuredPruner;
+import org.prune4j.sparsity.WeightMasks;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.Trainer;
+import org.prune4j.train.TrainingRecipe;
+import org.prune4j.train.optim.Optimizer;
+import org.prune4j.zoo.ModelZoo;
+import org.prune4j.zoo.ZooOptions;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+class IterativeMagnitudePruningTest {
+
+    /** 64 training images in batches of 16: 4 steps per epoch. */
+    private static final DataSplits DATA = new DataSplits("synthetic",
+            SyntheticImages.builder().setNumSamples(64).setShape(1, 28, 28).setNumClasses(10).build(),
+            SyntheticImages.builder().setNumSamples(32).setShape(1, 28, 28).setNumClasses(10).optSeed(1).build());
+    private static final TrainingRecipe TWO_EPOCHS = TrainingRecipe.builder().setEpochs(2).optBatchSize(16)
+            .optLearningRate(0.05).build();
+
+    private static Model model(String name, long seed) {
+        Graph g = ModelZoo.build(name, new ZooOptions(1, 28, 10, 0.5));
+        return Model.builder().setGraph(g).optSeed(seed).build();
+    }
+
+    @Test
+    void rewindingRestoresExactlyTheSavedTensorsIncludingChannelsLastConvolutions() {
+        for (String name : new String[] {"mlp", "lenet5"}) {
+            try (Model m = model(name, 3)) {
+                WeightSnapshot saved = WeightSnapshot.of(m);
+                Trainer.fit(m, TWO_EPOCHS, DATA.trainLoader(TWO_EPOCHS), List.of());
+                assertThat(saved.matches(m)).as("%s: training changed the weights", name).isFalse();
+                saved.restore(m);
+                assertThat(saved.matches(m)).as("%s: restored bit for bit", name).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theSnapshotAtStepKHoldsTheWeightsAfterExactlyKSteps() {
+        try (Model a = model("mlp", 5); Model b = model("mlp", 5)) {
+            WeightSnapshot init = WeightSnapshot.of(a);
+            SnapshotListener snapshots = new SnapshotListener(0, 3);
+            DataLoader train = DATA.trainLoader(TWO_EPOCHS);
+            Trainer.fit(a, TWO_EPOCHS, train, List.of(snapshots));
+            assertThat(snapshots.at(0).matches(b)).as("step 0 is the initialization").isTrue();
+            assertThat(init.matches(b)).isTrue();
+            try (Optimizer optimizer = TWO_EPOCHS.newOptimizer()) {
+                Trainer trainer = Trainer.builder().setModel(b).setOptimizer(optimizer)
+                        .setSchedule(TWO_EPOCHS.newSchedule(train.batchesPerEpoch())).build();
+                int steps = 0;
+                for (Batch batch : train.epoch(0)) {
+                    if (steps++ == 3) {
+                        break;
+                    }
+                    trainer.step(batch);
+                }
+            }
+            assertThat(snapshots.at(3).matches(b)).as("the same 3 steps from the same initialization").isTrue();
+            assertThatThrownBy(() -> snapshots.at(4)).hasMessageContaining("no snapshot at step 4");
+        }
+    }
+
+    @Test
+    void everyRoundRemovesTheRateOfWhatIsLeftAndHoldsItRemovedThroughRetraining() {
+        try (Model m = model("mlp", 1)) {
+            LotteryResult r = IterativeMagnitudePruning.builder().setModel(m).setData(DATA).setTraining(TWO_EPOCHS)
+                    .optRewind(Rewind.parse("iteration:2")).optRate(0.5).optTargetDensity(0.25)
+                    .optControls(EnumSet.allOf(Control.class)).build().run();
+            assertThat(r.rounds()).hasSize(2);
+            assertThat(r.rounds().get(0).density()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-3));
+            assertThat(r.rounds().get(1).density()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-3));
+            assertThat(r.rounds().get(1).compression()).isGreaterThan(r.rounds().get(0).compression());
+            assertThat(r.rounds().get(1).controls()).containsOnlyKeys("reinit", "random-masks");
+            assertThat(r.settings()).containsEntry("rewind", "iteration:2").containsEntry("retrainSteps", 6L);
+            long zeros = 0;
+            long size = 0;
+            for (Parameter w : PrunableWeights.of(m, false)) {
+                for (float v : w.value().toFloatArray()) {
+                    zeros += v == 0 ? 1 : 0;
+                    size++;
+                }
+            }
+            assertThat(zeros / (double) size).as("the ticket keeps its last round's density after retraining")
+                    .isCloseTo(0.75, org.assertj.core.data.Offset.offset(1e-3));
+            assertThat(m.provenance().kind()).isEqualTo("lottery");
+        }
+    }
+
+    @Test
+    void pruningToADensityKeepsWhatEarlierRoundsRemoved() {
+        try (Model m = model("mlp", 2); WeightMasks masks = new WeightMasks(m)) {
+            UnstructuredPruner pruner = UnstructuredPruner.builder().setMethod("global-magnitude").setCompression(1)
+                    .build();
+            pruner.pruneToDensity(m, masks, 0.5);
+            Map<String, float[]> first = Map.copyOf(masks.all());
+            for (Parameter w : PrunableWeights.of(m, false)) { // new values that would rank other weights first
+                w.setValue(w.value().add(m.manager().randomNormal(w.value().getShape())));
+            }
+            pruner.pruneToDensity(m, masks, 0.25);
+            first.forEach((name, mask) -> {
+                float[] second = masks.get(name);
+                for (int i = 0; i < mask.length; i++) {
+                    assertThat(mask[i] == 0 && second[i] != 0).as("%s[%d] came back", name, i).isFalse();
+                }
+            });
+            assertThat(masks.kept() / (double) masks.size()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+
+    @Test
+    void theControlsUseTheTicketsMasksWithNewValuesOrItsCountsAtNewPositions() {
+        try (Model m = model("mlp", 4); WeightMasks ticket = new WeightMasks(m)) {
+            WeightSnapshot init = WeightSnapshot.of(m);
+            UnstructuredPruner.builder().setMethod("global-magnitude").setCompression(1).build()
+                    .pruneToDensity(m, ticket, 0.3);
+            IterativeMagnitudePruning imp = IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
+                    .setTraining(TWO_EPOCHS).optRounds(1).build();
+            IterativeMagnitudePruning.ControlStart reinit = imp.controlStart(Control.REINIT, 1, ticket.all(), init, init);
+            IterativeMagnitudePruning.ControlStart random =
+                    imp.controlStart(Control.RANDOM_MASKS, 1, ticket.all(), init, init);
+            try (Model r = reinit.model(); Model s = random.model()) {
+                for (Parameter w : PrunableWeights.of(r, false)) {
+                    String name = w.fullName();
+                    assertThat(reinit.masks().get(name)).as("reinit: the ticket's own mask").isEqualTo(ticket.get(name));
+                    float[] fresh = w.value().toFloatArray();
+                    float[] original = init.get(name);
+                    int same = 0;
+                    for (int i = 0; i < fresh.length; i++) {
+                        same += fresh[i] == original[i] ? 1 : 0;
+                    }
+                    assertThat(same).as("reinit: new values in %s", name).isLessThan(fresh.length / 100 + 1);
+
+                    float[] shuffled = random.masks().get(name);
+                    assertThat(count(shuffled)).as("random masks: the same count in %s", name)
+                            .isEqualTo(count(ticket.get(name)));
+                    assertThat(shuffled).as("at other positions").isNotEqualTo(ticket.get(name));
+                    assertThat(s.parameter(w.node(), w.name()).value().toFloatArray())
+                            .as("random masks start from the ticket's weights").isEqualTo(original);
+                }
+            }
+        }
+    }
+
+    @Test
+    void coltKeepsTheOverlapOfTheMasksFoundOnEachDataSplit() {
+        Map<String, float[]> a = Map.of("w", new float[] {1, 1, 0, 0, 1});
+        Map<String, float[]> b = Map.of("w", new float[] {1, 0, 1, 0, 1});
+        assertThat(IterativeMagnitudePruning.overlap(List.of(a, b)).get("w")).containsExactly(1, 0, 0, 0, 1);
+        try (Model m = model("mlp", 6)) {
+            LotteryResult r = IterativeMagnitudePruning.builder().setModel(m).setData(DATA).setTraining(TWO_EPOCHS)
+                    .optRate(0.5).optRounds(2).optSplits(2).build().run();
+            for (LotteryResult.Round round : r.rounds()) {
+                assertThat(round.splitDensities()).hasSize(2);
+                double expected = Math.pow(0.5, round.round());
+                assertThat(round.splitDensities()).as("each split's copy removes half of what was left")
+                        .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(expected + 1e-3));
+                assertThat(round.density()).as("the overlap keeps less than either split")
+                        .isLessThan(java.util.Collections.min(round.splitDensities()));
+            }
+            assertThat(r.settings()).containsEntry("splits", 2);
+        }
+    }
+
+    @Test
+    void badSettingsAreRefusedBeforeAnyTraining() {
+        try (Model m = model("mlp", 1)) {
+            // 2 epochs of 4 batches: 8 steps
+            assertThatThrownBy(() -> IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
+                    .setTraining(TWO_EPOCHS).optRewind(Rewind.parse("iteration:9")).optRounds(1).build())
+                    .hasMessageContaining("rewind iteration:9 goes to step 9, beyond the dense training's 8 steps");
+            for (double rate : new double[] {0, 1, 1.5}) {
+                assertThatThrownBy(() -> IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
+                        .setTraining(TWO_EPOCHS).optRate(rate).optRounds(1).build())
+                        .hasMessageContaining("rate must be in (0, 1), got " + rate);
+            }
+            assertThat(WeightSnapshot.of(m).matches(m)).as("nothing trained").isTrue();
+        }
+        assertThatThrownBy(() -> Rewind.parse("iteration:k")).hasMessageContaining("unknown rewind 'iteration:k'");
+        assertThatThrownBy(() -> Control.parse("shuffle")).hasMessageContaining("unknown control 'shuffle'");
+        assertThat(Rewind.parse("lr:40")).isEqualTo(new Rewind(Rewind.Kind.LEARNING_RATE, 40));
+        assertThat(Rewind.parse(" Iteration:7 ").toString()).isEqualTo("iteration:7");
+    }
+
+    private static long count(float[] mask) {
+        long n = 0;
+        for (float v : mask) {
+            n += v != 0 ? 1 : 0;
+        }
+        return n;
+    }
+}
