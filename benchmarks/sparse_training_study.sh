@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sparse training against pruning (docs/BENCHMARKS.md, issue 13): LeNet-5 on Fashion-MNIST at 10x
-# compression of all parameters, 8 epochs for every method, 3 seeds. Density 0.084 of the conv and
+# compression of all parameters, 8 epochs for every method, 3 seeds; and dense training with NEq
+# (neurons at equilibrium stop updating, epsilon 0.001) for the backward work it saves. Density 0.084 of the conv and
 # linear weights (the classifier stays dense) is 10x of LeNet-5's 61,706 parameters. The pruning
 # baseline is examples/bench-sparse-vs-pruning-lenet5.yaml (6 epochs dense, pruned, 2 fine-tuning).
 # A finished run is not run again. PRUNE4J=path runs another launcher (e.g. a frozen build).
@@ -10,10 +11,14 @@ cd "$(dirname "$0")/.."
 p4j=${PRUNE4J:-./prune4j}
 mkdir -p runs/sparse
 for seed in 0 1 2; do
-  for method in dense static set rigl; do
+  for method in dense static set rigl neq; do
     out=runs/sparse/$method-s$seed.json
     [[ -f $out ]] && continue
-    sparse=(); [[ $method != dense ]] && sparse=(--sparse "$method" --density 0.084)
+    sparse=()
+    case $method in
+      static|set|rigl) sparse=(--sparse "$method" --density 0.084) ;;
+      neq) sparse=(--neq 0.001) ;;
+    esac
     $p4j train --model lenet5 --data fashion-mnist --epochs 8 --lr 0.1 --seed "$seed" --threads 2 "${sparse[@]}" \
         --json > "$out.tmp" 2> "runs/sparse/$method-s$seed.log" && mv "$out.tmp" "$out"
   done
@@ -24,7 +29,10 @@ import glob, json, sqlite3, statistics
 rows = {}
 for f in glob.glob("runs/sparse/*-s*.json"):
     r = json.loads(open(f).read().strip().splitlines()[-1])
-    rows.setdefault(f.split("/")[-1].split("-s")[0], []).append(100 * r["testAccuracy"])
+    method = f.split("/")[-1].split("-s")[0]
+    rows.setdefault(method, []).append(100 * r["testAccuracy"])
+    if "neq" in r:
+        rows.setdefault("neq: share of weight-gradient work saved (%)", []).append(100 * r["neq"]["savedBackwardShare"])
 db = sqlite3.connect("runs/sparse-vs-pruning.db")
 for kind, top1 in db.execute("select kind, top1_finetuned from runs"):
     rows.setdefault("pruned (global magnitude 10x)" if kind != "dense" else "dense, 6 epochs", []).append(100 * top1)

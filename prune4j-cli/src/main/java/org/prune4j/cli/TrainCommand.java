@@ -5,10 +5,12 @@ import org.prune4j.data.ImageDataset;
 import org.prune4j.graph.Graph;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.sparsity.SparseTraining;
+import org.prune4j.train.DataPipeline;
 import org.prune4j.train.TrainingJob;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.listener.BatchNormSparsity;
 import org.prune4j.train.listener.EpochLogListener;
+import org.prune4j.train.listener.NeuronEquilibrium;
 import org.prune4j.train.listener.ProgressBarListener;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
@@ -75,6 +77,15 @@ final class TrainCommand implements Callable<Integer> {
             + "weights the first update moves, decaying with a cosine (default: ${DEFAULT-VALUE}).")
     double dropFraction;
 
+    @Option(names = "--neq", paramLabel = "EPSILON", description = "NEq: stop updating neurons whose outputs reached "
+            + "equilibrium (velocity of their cosine similarity between epochs below EPSILON, e.g. 0.001) and report "
+            + "the backward work saved.")
+    Double neq;
+
+    @Option(names = "--neq-samples", defaultValue = "500",
+            description = "With --neq: the first N training images whose outputs are compared (default: ${DEFAULT-VALUE}).")
+    int neqSamples;
+
     @Override
     public Integer call() {
         common.applyEngineSettings();
@@ -99,6 +110,13 @@ final class TrainCommand implements Callable<Integer> {
         if (sparseTraining != null) {
             job.optListener(sparseTraining).optSetting("sparseTraining", sparseTraining.settings());
         }
+        NeuronEquilibrium equilibrium = null;
+        if (neq != null) {
+            ImageDataset train = DataSets.load(data, dataDir, DataSets.Split.TRAIN);
+            equilibrium = new NeuronEquilibrium(DataPipeline.evalLoader(data,
+                    train.slice(0, Math.min(neqSamples, train.size()))), neq, 0.5);
+            job.optListener(equilibrium).optSetting("neq", equilibrium.settings());
+        }
         job.optListener(System.console() != null && !common.json
                 ? new ProgressBarListener() : new EpochLogListener(System.err));
         Map<String, Object> result;
@@ -109,12 +127,21 @@ final class TrainCommand implements Callable<Integer> {
                 sparseTraining.close();
             }
         }
+        if (equilibrium != null) {
+            result.put("neq", Map.of("frozenNeurons", equilibrium.frozenNeurons(), "neurons", equilibrium.neurons(),
+                    "savedBackwardShare", equilibrium.savedBackwardShare()));
+        }
         if (common.json) {
             System.out.println(CommonOptions.toJson(result));
         } else {
             System.out.printf("test accuracy %.2f%% after %d epochs (%.0f s training, %.0f s total)%n",
                     100 * (double) result.get("testAccuracy"), recipe.epochs(), (double) result.get("trainSeconds"),
                     (double) result.get("wallSeconds"));
+            if (equilibrium != null) {
+                System.out.printf("NEq: %d of %d neurons at equilibrium after the last epoch; %.1f%% of the "
+                        + "weight-gradient work of the backward pass skipped%n", equilibrium.frozenNeurons(),
+                        equilibrium.neurons(), 100 * equilibrium.savedBackwardShare());
+            }
             if (out != null) {
                 System.out.println("saved " + result.get("checkpoint"));
             }

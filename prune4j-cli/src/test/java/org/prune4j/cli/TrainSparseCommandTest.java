@@ -40,4 +40,16 @@ class TrainSparseCommandTest extends CliOutputCapture {
         assertThat(Prune4jCli.run("train", "--model", "mlp", "--data", "synthetic", "--sparse", "rigl")).isEqualTo(2);
         assertThat(err.toString()).contains("--sparse and --density go together");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void trainWithNeqReportsTheNeuronsAtEquilibriumAndTheBackwardWorkSaved() throws Exception {
+        // a threshold no velocity reaches: every neuron is frozen after the first of two epochs
+        int code = Prune4jCli.run("train", "--model", "mlp", "--width", "0.25", "--data", "synthetic", "--limit", "256",
+                "--epochs", "2", "--batch-size", "64", "--neq", "1e9", "--neq-samples", "64", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        Map<String, Object> neq = (Map<String, Object>) new ObjectMapper().readValue(lastLine(), Map.class).get("neq");
+        assertThat(neq.get("frozenNeurons")).isEqualTo(neq.get("neurons"));
+        assertThat((Double) neq.get("savedBackwardShare")).isEqualTo(0.5);
+    }
 }
