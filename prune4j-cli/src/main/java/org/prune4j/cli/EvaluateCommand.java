@@ -9,8 +9,10 @@ import org.prune4j.evaluation.ConditionResult;
 import org.prune4j.evaluation.Corruption;
 import org.prune4j.evaluation.Corruptions;
 import org.prune4j.evaluation.PredictionsCsv;
+import org.prune4j.metrics.JacobianSpectrum;
 import org.prune4j.model.Model;
 import org.prune4j.report.BehaviourCharts;
+import org.prune4j.train.DataPipeline;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -70,6 +72,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Certify robustness by interval bounds at these L-infinity radii (pixel units, e.g. 0.004).")
     List<Double> certify = List.of();
 
+    @Option(names = "--jacobian", paramLabel = "N", description = "Also the singular values of the input-output "
+            + "Jacobian on the first N test examples (dynamical isometry: near 1 is healthy), for the model and the "
+            + "reference.")
+    Integer jacobian;
+
     @Option(names = "--predictions", paramLabel = "CSV",
             description = "Write condition,index,label,predicted,p0..pK-1 for every example and condition.")
     Path predictions;
@@ -109,7 +116,22 @@ final class EvaluateCommand implements Callable<Integer> {
             if (plots != null) {
                 out.put("plots", writePlots(r).stream().map(Path::toString).toList());
             }
-            System.out.println(common.json ? CommonOptions.toJson(out) : r.toText());
+            StringBuilder text = new StringBuilder(r.toText());
+            if (jacobian != null) {
+                if (jacobian <= 0) {
+                    throw new IllegalArgumentException("--jacobian must be positive, got " + jacobian);
+                }
+                Map<String, Object> spectra = new LinkedHashMap<>();
+                for (Model which : ref == null ? List.of(m) : List.of(m, ref)) {
+                    JacobianSpectrum s = JacobianSpectrum.of(which, DataPipeline.evalLoader(dataName, test), jacobian);
+                    String label = which == m ? "model" : "reference";
+                    spectra.put(label, s.toMap());
+                    text.append(String.format("%nJacobian singular values (%s, %d examples): mean %.4f, sd %.4f, "
+                            + "min %.4f, max %.4f", label, s.examples(), s.mean(), s.std(), s.min(), s.max()));
+                }
+                out.put("jacobian", spectra);
+            }
+            System.out.println(common.json ? CommonOptions.toJson(out) : text);
         }
         return 0;
     }

@@ -27,9 +27,13 @@ class EvaluateCommandTest extends CliOutputCapture {
         Path csv = dir.resolve("predictions.csv");
         int code = Prune4jCli.run("evaluate", "--model", "mlp", "--reference", "mlp", "--data", "synthetic",
                 "--corruptions", "rotation,contrast", "--severities", "1,5", "--predictions", csv.toString(),
-                "--plots", dir.resolve("plots").toString(), "--json");
+                "--plots", dir.resolve("plots").toString(), "--jacobian", "4", "--json");
         assertThat(code).as(err.toString()).isZero();
         Map<String, Object> r = new ObjectMapper().readValue(lastLine(), Map.class);
+        Map<String, Map<String, Object>> jacobian = (Map<String, Map<String, Object>>) r.get("jacobian");
+        assertThat(jacobian.get("model")).containsEntry("examples", 4).containsKeys("mean", "std", "min", "max");
+        assertThat(jacobian.get("model").get("mean")).as("the same model twice").isEqualTo(jacobian.get("reference")
+                .get("mean"));
         assertThat((List<Map<String, Object>>) r.get("conditions")).extracting(c -> c.get("condition"))
                 .containsExactly("rotation@1", "rotation@5", "contrast@1", "contrast@5");
         assertThat(((Map<String, Object>) r.get("agreement")).get("overall")).as("the same seed builds the same model")
