@@ -4,7 +4,8 @@
 # (init, iteration:K, lr, finetune), for rewinding to init the paper's two controls, and COLT
 # (two data splits, rewinding to init).
 #   benchmarks/lottery_study.sh [model] [epochs] [K] [seeds...]     default: mlp 5 235 0 1 2
-# Results: runs/lottery/<model>-s<seed>-<rewind>/lottery.json (+ lottery.png, ticket.p4j); a
+# Results: runs/lottery/<model>-s<seed>-<variant>/lottery.json (+ lottery.png, ticket.p4j) and
+# runs/lottery-report/ (lottery.md: accuracy per round over seeds; lottery-MODEL.png); a
 # finished run is not run again, so an interrupted study resumes with the next one. PRUNE4J=path
 # runs another launcher (e.g. a frozen build while the sources change).
 set -euo pipefail
@@ -23,4 +24,4 @@ for seed in "${seeds[@]}"; do
         --out "$out.tmp" --json > "$out.log" 2>&1 && rm -rf "$out" && mv "$out.tmp" "$out"
   done
 done
-python3 benchmarks/summarize_lottery.py runs/lottery "$model"
+${PRUNE4J:-./prune4j} report runs/lottery --out runs/lottery-report   # lottery.md, lottery-MODEL.png

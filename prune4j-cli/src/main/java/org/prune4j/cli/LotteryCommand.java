@@ -8,6 +8,7 @@ import org.prune4j.lottery.Rewind;
 import org.prune4j.model.Model;
 import org.prune4j.report.BehaviourCharts;
 import org.prune4j.report.LotteryCharts;
+import org.prune4j.report.LotteryReport;
 import org.prune4j.train.DataSplits;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.zoo.ModelZoo;
@@ -122,8 +123,8 @@ final class LotteryCommand implements Callable<Integer> {
             json.putAll(result.toMap());
             if (out != null) {
                 write(out.resolve("lottery.json"), CommonOptions.toJson(json));
-                BehaviourCharts.savePng(LotteryCharts.accuracyPerRound(model + ", rewind " + rewindAt,
-                        List.of(result)), out, "lottery");
+                BehaviourCharts.savePng(LotteryCharts.accuracyPerRound(model,
+                        Map.of(LotteryReport.variant(result), List.of(result))), out, "lottery");
             }
             System.out.print(common.json ? CommonOptions.toJson(json) + System.lineSeparator() : table(result));
         }

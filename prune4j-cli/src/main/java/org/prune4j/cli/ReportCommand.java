@@ -1,6 +1,7 @@
 package org.prune4j.cli;
 
 import org.prune4j.experiment.ResultsStore;
+import org.prune4j.report.LotteryReport;
 import org.prune4j.report.ReportWriter;
 
 import picocli.CommandLine.Command;
@@ -12,12 +13,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code prune4j report results.db --out report/}: plots and an HTML page from a results database. */
+/**
+ * {@code prune4j report results.db --out report/}: plots and an HTML page from a results database;
+ * {@code prune4j report runs/lottery --out report/}: the lottery-ticket study of a directory of
+ * {@code prune4j lottery} runs.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write plots (PNG and SVG) and an HTML page from a results database.")
+        description = "Write plots (PNG and SVG) and an HTML page from a results database, or the accuracy per "
+                + "round (lottery.md, lottery-MODEL.png) from a directory of 'prune4j lottery --out' runs.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DB", description = "Results database written by 'prune4j bench'.")
+    @Parameters(index = "0", paramLabel = "DB|DIR", description = "Results database written by 'prune4j bench', or "
+            + "a directory of 'prune4j lottery --out' runs.")
     Path db;
 
     @Option(names = "--out", required = true, description = "Output directory.")
@@ -31,6 +38,10 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         if (delta != null && !(delta >= 0)) {
             throw new IllegalArgumentException("--delta must be >= 0, got " + delta);
+        }
+        if (LotteryReport.isLotteryDirectory(db)) {
+            LotteryReport.write(db, out).forEach(System.out::println);
+            return 0;
         }
         if (!Files.isRegularFile(db)) {
             throw new IllegalArgumentException("results database " + db + " does not exist");

@@ -36,6 +36,12 @@ class LotteryCommandTest extends CliOutputCapture {
             assertThat(dir.resolve(file)).as(file).exists();
         }
         assertThat(Files.readString(dir.resolve("lottery.json"))).contains("\"denseTop1\"");
+
+        assertThat(Prune4jCli.run("report", dir.toString(), "--out", dir.resolve("report").toString()))
+                .as(err.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("report/lottery.md"))).contains("## mlp",
+                "| round | weights left (rewinding) | rewind iteration:2 | rewind iteration:2, reinit |", "| 2 | 25.0% |");
+        assertThat(dir.resolve("report/lottery-mlp.png")).isRegularFile();
     }
 
     @Test
