@@ -63,13 +63,15 @@ public final class LotteryReport {
         return written;
     }
 
-    /** {@code rewind init}, {@code rewind iteration:235}, ..., or {@code COLT, 2 splits}. */
+    /** {@code rewind init}, {@code rewind lr, silo:1.0,3.0,1.0}, ..., or {@code COLT, 2 splits}. */
     public static String variant(LotteryResult r) {
         Object splits = r.settings().get("splits");
+        Object maxLr = r.settings().getOrDefault("maxLr", "constant");
+        String peak = "constant".equals(maxLr) ? "" : ", " + maxLr;
         if (splits instanceof Number n && n.intValue() > 1) {
-            return "COLT, " + n.intValue() + " splits";
+            return "COLT, " + n.intValue() + " splits" + peak;
         }
-        return "rewind " + r.settings().get("rewind");
+        return "rewind " + r.settings().get("rewind") + peak;
     }
 
     private static String table(String model, Map<String, List<LotteryResult>> variants) {

@@ -4,6 +4,7 @@ import org.prune4j.data.ImageDataset;
 import org.prune4j.lottery.Control;
 import org.prune4j.lottery.IterativeMagnitudePruning;
 import org.prune4j.lottery.LotteryResult;
+import org.prune4j.lottery.MaxLearningRate;
 import org.prune4j.lottery.Rewind;
 import org.prune4j.model.Model;
 import org.prune4j.report.BehaviourCharts;
@@ -88,6 +89,15 @@ final class LotteryCommand implements Callable<Integer> {
             + "plain iterative magnitude pruning).")
     int splits;
 
+    @Option(names = "--max-lr", defaultValue = "constant", description = "Peak learning rate of each round's "
+            + "retraining: constant (the dense training's), silo (SILO: grows in an S shape from 1x to 3x it over the "
+            + "rounds) or silo:LOW,HIGH,STEEPNESS (default: ${DEFAULT-VALUE}).")
+    String maxLr;
+
+    @Option(names = "--oracle-grid", split = ",", paramLabel = "RATE", description = "SILO's oracle: retrain each "
+            + "round once per peak rate and keep the best on the test set (an upper bound), e.g. 0.05,0.1,0.2,0.4.")
+    double[] oracleGrid;
+
     @Option(names = "--out", description = "Directory for dense.p4j, ticket.p4j, lottery.json and lottery.png.")
     Path out;
 
@@ -96,6 +106,7 @@ final class LotteryCommand implements Callable<Integer> {
         common.applyEngineSettings();
         TrainingRecipe recipe = training.recipe();
         Rewind rewindAt = Rewind.parse(rewind);
+        MaxLearningRate peak = MaxLearningRate.parse(maxLr);
         EnumSet<Control> chosen = EnumSet.noneOf(Control.class);
         if (!controls.equals(List.of("none"))) {
             controls.forEach(c -> chosen.add(Control.parse(c)));
@@ -106,7 +117,8 @@ final class LotteryCommand implements Callable<Integer> {
         try (Model m = Model.builder().setGraph(ModelZoo.build(model, options)).optSeed(recipe.seed()).build()) {
             IterativeMagnitudePruning.Builder imp = IterativeMagnitudePruning.builder().setModel(m).setData(dataSplits)
                     .setTraining(recipe).optRewind(rewindAt).optRate(rate).optMethod(method)
-                    .optIncludeClassifier(includeClassifier).optControls(chosen).optSplits(splits).optOutputDir(out)
+                    .optIncludeClassifier(includeClassifier).optControls(chosen).optSplits(splits).optMaxLearningRate(peak)
+                    .optOracleGrid(oracleGrid == null ? new double[0] : oracleGrid).optOutputDir(out)
                     .optLog(System.err::println);
             if (rounds != null) {
                 imp.optRounds(rounds);

@@ -54,6 +54,8 @@ class LotteryCommandTest extends CliOutputCapture {
         assertThat(err.toString()).contains("rate must be in (0, 1), got 1.2");
         assertThat(Prune4jCli.run(concat(common, "--rewind", "epoch:3"))).isEqualTo(2);
         assertThat(err.toString()).contains("unknown rewind 'epoch:3'");
+        assertThat(Prune4jCli.run(concat(common, "--max-lr", "silo:1,x,1"))).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown max-lr 'silo:1,x,1'");
         assertThat(dir.resolve("never")).as("nothing trained, nothing written").doesNotExist();
     }
 

@@ -55,6 +55,8 @@ public final class IterativeMagnitudePruning {
     private final boolean includeClassifier;
     private final Set<Control> controls;
     private final int splits;
+    private final MaxLearningRate maxLearningRate;
+    private final double[] oracleGrid;
     private final Path outputDir;
     private final Consumer<String> log;
 
@@ -70,6 +72,8 @@ public final class IterativeMagnitudePruning {
         this.includeClassifier = b.includeClassifier;
         this.controls = b.controls;
         this.splits = b.splits;
+        this.maxLearningRate = b.maxLearningRate;
+        this.oracleGrid = b.oracleGrid;
         this.outputDir = b.outputDir;
         this.log = b.log;
     }
@@ -109,17 +113,21 @@ public final class IterativeMagnitudePruning {
                 if (rewind.restoresWeights()) {
                     rewindPoint.restore(model);
                 }
-                retrain(model, masks, train, retrainSteps);
+                double peak = oracleGrid.length > 0 ? oracle(masks, train, retrainSteps)
+                        : maxLearningRate.at(round, rounds, training.learningRate());
+                if (oracleGrid.length == 0) {
+                    retrain(model, masks, train, retrainSteps, peak);
+                }
                 double top1 = top1(model);
                 Map<String, Double> controlTop1 = new LinkedHashMap<>();
                 for (Control c : controls) {
-                    controlTop1.put(c.label(), control(c, round, masks, init, rewindPoint, train, retrainSteps));
+                    controlTop1.put(c.label(), control(c, round, masks, init, rewindPoint, train, retrainSteps, peak));
                 }
                 results.add(new LotteryResult.Round(round, masks.kept() / (double) masks.size(),
-                        compression(model), top1, controlTop1, splitDensities, seconds(roundStart)));
-                log.accept(String.format("round %d/%d: %.2f%% of the prunable weights, %.2f%%%s (%.0f s)", round,
-                        rounds, 100.0 * masks.kept() / masks.size(), 100 * top1, controlTop1.isEmpty() ? ""
-                                : ", controls " + format(controlTop1), seconds(roundStart)));
+                        compression(model), top1, controlTop1, splitDensities, peak, seconds(roundStart)));
+                log.accept(String.format("round %d/%d: %.2f%% of the prunable weights, %.2f%% (peak rate %.4g)%s "
+                        + "(%.0f s)", round, rounds, 100.0 * masks.kept() / masks.size(), 100 * top1, peak,
+                        controlTop1.isEmpty() ? "" : ", controls " + format(controlTop1), seconds(roundStart)));
                 if (masks.kept() <= targetDensity * masks.size()) {
                     break; // COLT's overlaps get there in fewer rounds than (1 - rate)^rounds
                 }
@@ -156,7 +164,7 @@ public final class IterativeMagnitudePruning {
                     own.set(w, m != null ? m : ones((int) w.value().size()));
                 }
                 long steps = (long) training.epochs() * loader.batchesPerEpoch();
-                retrain(copy, own, loader, steps, 0, false);
+                retrain(copy, own, loader, steps, 0, false, training.learningRate());
                 pruner.pruneToDensity(copy, own, density * (1 - rate));
                 kept.add(Map.copyOf(own.all()));
                 densities.add(own.kept() / (double) own.size());
@@ -193,21 +201,48 @@ public final class IterativeMagnitudePruning {
     }
 
     /**
-     * Trains {@code steps} optimizer steps with a fresh optimizer, the learning rate from the
-     * dense schedule as the rewind says, and the masks applied after every step.
+     * The oracle of the SILO paper: the round retrained once per peak rate of the grid from the
+     * same start, the one with the best test accuracy kept (an upper bound, as it selects on the
+     * test set). Returns the chosen peak.
      */
-    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps) {
-        retrain(target, masks, train, steps, rewind.step(), rewind.kind() == Rewind.Kind.FINE_TUNE);
+    private double oracle(WeightMasks masks, DataLoader train, long steps) {
+        WeightSnapshot start = WeightSnapshot.of(model);
+        WeightSnapshot best = null;
+        double bestTop1 = -1;
+        double bestPeak = Double.NaN;
+        for (double peak : oracleGrid) {
+            start.restore(model);
+            retrain(model, masks, train, steps, peak);
+            double top1 = top1(model);
+            if (top1 > bestTop1) {
+                bestTop1 = top1;
+                bestPeak = peak;
+                best = WeightSnapshot.of(model);
+            }
+        }
+        best.restore(model);
+        return bestPeak;
+    }
+
+    /**
+     * Trains {@code steps} optimizer steps with a fresh optimizer, the learning rate from the
+     * dense schedule scaled to {@code peak} as the rewind says, and the masks applied after every step.
+     */
+    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps, double peak) {
+        retrain(target, masks, train, steps, rewind.step(), rewind.kind() == Rewind.Kind.FINE_TUNE, peak);
     }
 
     /** ... from step {@code from} of the schedule over {@code train}'s batches, or at its final rate. */
-    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps, long from, boolean finalRate) {
+    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps, long from, boolean finalRate,
+            double peak) {
         int perEpoch = train.batchesPerEpoch();
-        LearningRateSchedule dense = training.newSchedule(perEpoch);
+        TrainingRecipe recipe = peak == training.learningRate() ? training
+                : training.toBuilder().optLearningRate(peak).build();
+        LearningRateSchedule dense = recipe.newSchedule(perEpoch);
         long total = (long) training.epochs() * perEpoch;
         LearningRateSchedule segment = finalRate ? t -> dense.rateAt(total - 1) : t -> dense.rateAt(from + t);
         masks.apply(target);
-        try (Optimizer optimizer = training.newOptimizer()) {
+        try (Optimizer optimizer = recipe.newOptimizer()) {
             Trainer trainer = Trainer.builder().setModel(target).setOptimizer(optimizer).setSchedule(segment).build();
             long done = 0;
             for (int epoch = (int) (from / perEpoch); done < steps; epoch++) {
@@ -225,13 +260,13 @@ public final class IterativeMagnitudePruning {
 
     /** One control of one round, trained on a model of its own; returns its test accuracy. */
     private double control(Control control, int round, WeightMasks ticketMasks, WeightSnapshot init,
-            WeightSnapshot rewindPoint, DataLoader train, long steps) {
+            WeightSnapshot rewindPoint, DataLoader train, long steps, double peak) {
         ControlStart start = controlStart(control, round, ticketMasks.all(), init, rewindPoint);
         try (Model other = start.model(); WeightMasks masks = new WeightMasks(other)) {
             for (Parameter w : PrunableWeights.of(other, includeClassifier)) {
                 masks.set(w, start.masks().get(w.fullName()));
             }
-            retrain(other, masks, train, steps);
+            retrain(other, masks, train, steps, peak);
             return top1(other);
         }
     }
@@ -303,6 +338,8 @@ public final class IterativeMagnitudePruning {
         s.put("includeClassifier", includeClassifier);
         s.put("controls", controls.stream().map(Control::label).toList());
         s.put("splits", splits);
+        s.put("maxLr", oracleGrid.length > 0 ? "oracle:" + java.util.Arrays.toString(oracleGrid)
+                : maxLearningRate.label());
         return s;
     }
 
@@ -330,6 +367,8 @@ public final class IterativeMagnitudePruning {
         private boolean includeClassifier;
         private Set<Control> controls = EnumSet.noneOf(Control.class);
         private int splits = 1;
+        private MaxLearningRate maxLearningRate = MaxLearningRate.constant();
+        private double[] oracleGrid = new double[0];
         private Path outputDir;
         private Consumer<String> log = s -> {};
 
@@ -406,6 +445,21 @@ public final class IterativeMagnitudePruning {
             return this;
         }
 
+        /** The peak learning rate of each round's retraining; default constant (the dense training's). */
+        public Builder optMaxLearningRate(MaxLearningRate maxLearningRate) {
+            this.maxLearningRate = maxLearningRate;
+            return this;
+        }
+
+        /**
+         * SILO's oracle: retrain every round once per peak rate of {@code peaks} and keep the best
+         * on the test set (an upper bound, not a method); overrides {@link #optMaxLearningRate}.
+         */
+        public Builder optOracleGrid(double... peaks) {
+            this.oracleGrid = peaks.clone();
+            return this;
+        }
+
         /** Where {@code dense.p4j} and the last round's {@code ticket.p4j} are saved. */
         public Builder optOutputDir(Path dir) {
             this.outputDir = dir;
@@ -438,6 +492,11 @@ public final class IterativeMagnitudePruning {
             if (!method.equals("global-magnitude") && !method.equals("layer-magnitude")) {
                 throw new IllegalArgumentException("iterative magnitude pruning prunes by global-magnitude or "
                         + "layer-magnitude, got '" + method + "'");
+            }
+            for (double peak : oracleGrid) {
+                if (!(peak > 0)) {
+                    throw new IllegalArgumentException("the oracle's peak rates must be positive, got " + peak);
+                }
             }
             if (splits < 1 || splits > data.train().size() / training.batchSize()) {
                 throw new IllegalArgumentException("COLT needs between 1 and " + data.train().size()

@@ -18,9 +18,10 @@ public record LotteryResult(Map<String, Object> settings, double denseTop1, List
      * @param compression all parameters / non-zero parameters
      * @param controls test accuracy of each control by label
      * @param splitDensities with COLT, the density each data split's copy kept before the overlap
+     * @param peakLearningRate the peak rate this round retrained with
      */
     public record Round(int round, double density, double compression, double top1, Map<String, Double> controls,
-            List<Double> splitDensities, double seconds) {}
+            List<Double> splitDensities, double peakLearningRate, double seconds) {}
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -178,6 +178,47 @@ class IterativeMagnitudePruningTest {
     }
 
     @Test
+    void siloGrowsThePeakRateInAnSShapeFromLowToHigh() {
+        MaxLearningRate silo = MaxLearningRate.parse("silo:1,3,1");
+        double[] peak = new double[9];
+        for (int r = 1; r <= 9; r++) {
+            peak[r - 1] = silo.at(r, 9, 0.1);
+        }
+        assertThat(peak[0]).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(peak[8]).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-12));
+        double firstStep = peak[1] - peak[0];
+        double middleStep = peak[4] - peak[3];
+        double lastStep = peak[8] - peak[7];
+        assertThat(middleStep).as("steepest in the middle").isGreaterThan(firstStep).isGreaterThan(lastStep * 0.999);
+        for (int i = 1; i < 9; i++) {
+            assertThat(peak[i]).isGreaterThan(peak[i - 1]);
+        }
+        assertThat(MaxLearningRate.constant().at(4, 9, 0.1)).isEqualTo(0.1);
+        assertThatThrownBy(() -> MaxLearningRate.parse("silo:1,3")).hasMessageContaining("unknown max-lr 'silo:1,3'");
+    }
+
+    @Test
+    void theOracleKeepsTheBestOfItsGridWhichEqualsTheBestConstantPeak() {
+        double[] top1 = new double[2];
+        double[] grid = {0.01, 0.08};
+        for (int i = 0; i < grid.length; i++) {
+            try (Model m = model("mlp", 8)) {
+                top1[i] = IterativeMagnitudePruning.builder().setModel(m).setData(DATA).setTraining(TWO_EPOCHS)
+                        .optRewind(Rewind.parse("lr")).optRounds(1)
+                        .optMaxLearningRate(MaxLearningRate.silo(grid[i] / 0.05, grid[i] / 0.05, 1)).build().run()
+                        .rounds().get(0).top1();
+            }
+        }
+        try (Model m = model("mlp", 8)) {
+            LotteryResult.Round oracle = IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
+                    .setTraining(TWO_EPOCHS).optRewind(Rewind.parse("lr")).optRounds(1).optOracleGrid(grid).build()
+                    .run().rounds().get(0);
+            assertThat(oracle.top1()).isEqualTo(Math.max(top1[0], top1[1]));
+            assertThat(oracle.peakLearningRate()).isEqualTo(top1[0] >= top1[1] ? grid[0] : grid[1]);
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedBeforeAnyTraining() {
         try (Model m = model("mlp", 1)) {
             // 2 epochs of 4 batches: 8 steps
