@@ -203,22 +203,32 @@ public final class IterativeMagnitudePruning {
     /**
      * The oracle of the SILO paper: the round retrained once per peak rate of the grid from the
      * same start, the one with the best test accuracy kept (an upper bound, as it selects on the
-     * test set). Returns the chosen peak.
+     * test set); a peak whose training diverges is passed over. Returns the chosen peak.
      */
     private double oracle(WeightMasks masks, DataLoader train, long steps) {
         WeightSnapshot start = WeightSnapshot.of(model);
         WeightSnapshot best = null;
         double bestTop1 = -1;
         double bestPeak = Double.NaN;
+        IllegalStateException diverged = null;
         for (double peak : oracleGrid) {
             start.restore(model);
-            retrain(model, masks, train, steps, peak);
+            try {
+                retrain(model, masks, train, steps, peak);
+            } catch (IllegalStateException e) { // this peak diverged: the oracle picks among the others
+                log.accept("  peak rate " + peak + ": " + e.getMessage());
+                diverged = e;
+                continue;
+            }
             double top1 = top1(model);
             if (top1 > bestTop1) {
                 bestTop1 = top1;
                 bestPeak = peak;
                 best = WeightSnapshot.of(model);
             }
+        }
+        if (best == null) {
+            throw diverged;
         }
         best.restore(model);
         return bestPeak;

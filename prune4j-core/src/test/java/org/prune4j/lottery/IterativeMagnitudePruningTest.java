@@ -216,6 +216,13 @@ class IterativeMagnitudePruningTest {
             assertThat(oracle.top1()).isEqualTo(Math.max(top1[0], top1[1]));
             assertThat(oracle.peakLearningRate()).isEqualTo(top1[0] >= top1[1] ? grid[0] : grid[1]);
         }
+        try (Model m = model("mlp", 8)) {
+            LotteryResult.Round passedOver = IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
+                    .setTraining(TWO_EPOCHS).optRewind(Rewind.parse("lr")).optRounds(1).optOracleGrid(0.01, 1e9).build()
+                    .run().rounds().get(0);
+            assertThat(passedOver.peakLearningRate()).as("a diverging peak is passed over").isEqualTo(0.01);
+            assertThat(passedOver.top1()).isEqualTo(top1[0]);
+        }
     }
 
     @Test
