@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * step, with the removed weights held at zero. Optional {@link Control}s retrain the same
  * round's sparsity from other starting points with the same steps and learning rates. With
  * {@link Builder#optSplits} the masks come from COLT's overlap of tickets found on parts of the
- * data instead of from the previous round's ticket.
+ * data instead of from the previous round's ticket; with {@link Builder#optMaxLearningRate} each
+ * round's schedule peaks at its own rate (SILO), and {@link Builder#optOracleGrid} picks it per
+ * round by test accuracy (SILO's oracle).
  *
  * <pre>{@code
  * LotteryResult r = IterativeMagnitudePruning.builder().setModel(lenet300).setData(data)
