@@ -1,6 +1,7 @@
 package org.prune4j.report;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.prune4j.lottery.LotteryResult;
@@ -37,9 +38,9 @@ public final class LotteryReport {
         Map<String, Map<String, List<LotteryResult>>> byModel = new TreeMap<>();
         for (Path file : runs(dir)) {
             try {
-                Map<?, ?> raw = JSON.readValue(file.toFile(), Map.class);
-                LotteryResult r = JSON.readValue(file.toFile(), LotteryResult.class);
-                byModel.computeIfAbsent(String.valueOf(raw.get("model")), k -> new TreeMap<>())
+                JsonNode run = JSON.readTree(file.toFile()); // the result and the model it was run on
+                LotteryResult r = JSON.treeToValue(run, LotteryResult.class);
+                byModel.computeIfAbsent(run.path("model").asText("null"), k -> new TreeMap<>())
                         .computeIfAbsent(variant(r), k -> new ArrayList<>()).add(r);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read lottery result " + file + ": " + e.getMessage(), e);

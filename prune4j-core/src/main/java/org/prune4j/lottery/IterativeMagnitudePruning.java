@@ -2,6 +2,7 @@ package org.prune4j.lottery;
 
 import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
+import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
@@ -87,8 +88,7 @@ public final class IterativeMagnitudePruning {
     /** Trains, prunes and retrains {@code model} in place; it ends as the last round's ticket. */
     public LotteryResult run() {
         DataLoader train = data.trainLoader(training);
-        long denseSteps = (long) training.epochs() * train.batchesPerEpoch();
-        rewind.check(denseSteps);
+        long denseSteps = (long) training.epochs() * train.batchesPerEpoch(); // build() checked the rewind
         long start = System.nanoTime();
         SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
         Trainer.fit(model, training, train, List.of(snapshots));
@@ -126,7 +126,8 @@ public final class IterativeMagnitudePruning {
                     controlTop1.put(c.label(), control(c, round, masks, init, rewindPoint, train, retrainSteps, peak));
                 }
                 results.add(new LotteryResult.Round(round, masks.kept() / (double) masks.size(),
-                        compression(model), top1, controlTop1, splitDensities, peak, seconds(roundStart)));
+                        SparsityStats.of(model).compression(), top1, controlTop1, splitDensities, peak,
+                        seconds(roundStart)));
                 log.accept(String.format("round %d/%d: %.2f%% of the prunable weights, %.2f%% (peak rate %.4g)%s "
                         + "(%.0f s)", round, rounds, 100.0 * masks.kept() / masks.size(), 100 * top1, peak,
                         controlTop1.isEmpty() ? "" : ", controls " + format(controlTop1), seconds(roundStart)));
@@ -321,20 +322,6 @@ public final class IterativeMagnitudePruning {
 
     private double top1(Model m) {
         return Evaluator.evaluate(m, data.testLoader()).top1();
-    }
-
-    /** All parameters over non-zero parameters. */
-    private static double compression(Model m) {
-        long total = 0;
-        long nonZero = 0;
-        for (Parameter p : m.trainableParameters()) {
-            float[] v = p.value().toFloatArray();
-            total += v.length;
-            for (float x : v) {
-                nonZero += x != 0 ? 1 : 0;
-            }
-        }
-        return total / (double) Math.max(1, nonZero);
     }
 
     private Map<String, Object> settings(long denseSteps) {
