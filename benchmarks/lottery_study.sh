@@ -7,20 +7,23 @@
 # Results: runs/lottery/<model>-s<seed>-<variant>/lottery.json (+ lottery.png, ticket.p4j) and
 # runs/lottery-report/ (lottery.md: accuracy per round over seeds; lottery-MODEL.png); a
 # finished run is not run again, so an interrupted study resumes with the next one. PRUNE4J=path
-# runs another launcher (e.g. a frozen build while the sources change).
+# runs another launcher (e.g. a frozen build while the sources change); LIMIT=N trains on the first N
+# training images, THREADS=N sets the engine's threads (default 2), VARIANTS="init lr" runs only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-mlp}; epochs=${2:-5}; k=${3:-235}; shift $(( $# < 3 ? $# : 3 )) || true
 seeds=("$@"); [[ ${#seeds[@]} -gt 0 ]] || seeds=(0 1 2)
+mkdir -p runs/lottery
 for seed in "${seeds[@]}"; do
-  for variant in init "iteration:$k" lr finetune colt; do
+  for variant in ${VARIANTS:-init iteration:K lr finetune colt}; do
+    variant=${variant/:K/:$k}
     out="runs/lottery/$model-s$seed-${variant/:/-}"
     [[ -f "$out/lottery.json" ]] && continue
     rewind=$variant; splits=1; controls=none
     [[ $variant == init ]] && controls=reinit,random-masks
     [[ $variant == colt ]] && rewind=init && splits=2
     ${PRUNE4J:-./prune4j} lottery --model "$model" --data fashion-mnist --epochs "$epochs" --lr 0.1 --seed "$seed" \
-        --rewind "$rewind" --splits "$splits" --rate 0.2 --target-density 0.1 --controls "$controls" --threads 2 \
+        --rewind "$rewind" --splits "$splits" --rate 0.2 --target-density 0.1 --controls "$controls" --threads "${THREADS:-2}" ${LIMIT:+--limit "$LIMIT"} \
         --out "$out.tmp" --json > "$out.log" 2>&1 && rm -rf "$out" && mv "$out.tmp" "$out"
   done
 done

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvalCommand.class, EvaluateCommand.class, SummaryCommand.class, ZooCommand.class,
             MeasureCommand.class, PruneCommand.class, BenchCommand.class, ReportCommand.class, InspectCommand.class,
             LatencyCommand.class, ExportCommand.class, ScoresCommand.class, FairifyCommand.class, LotteryCommand.class,
-            DoctorCommand.class})
+            GateCommand.class, DoctorCommand.class})
 public final class Prune4jCli {
 
     public static void main(String[] args) {

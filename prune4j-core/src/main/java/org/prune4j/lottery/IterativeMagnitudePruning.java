@@ -85,26 +85,42 @@ public final class IterativeMagnitudePruning {
         return new Builder();
     }
 
-    /** Trains, prunes and retrains {@code model} in place; it ends as the last round's ticket. */
+    /**
+     * Trains, prunes and retrains {@code model} in place; it ends as the last round's ticket. With
+     * an output directory, a run that was interrupted continues after its last finished round.
+     */
     public LotteryResult run() {
         DataLoader train = data.trainLoader(training);
         long denseSteps = (long) training.epochs() * train.batchesPerEpoch(); // build() checked the rewind
         long start = System.nanoTime();
-        SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
-        Trainer.fit(model, training, train, List.of(snapshots));
-        double denseTop1 = top1(model);
-        log.accept(String.format("dense: %.2f%% after %d steps (%.0f s)", 100 * denseTop1, denseSteps, seconds(start)));
-        if (outputDir != null) {
-            Checkpoint.save(model, outputDir.resolve("dense.p4j"));
+        LotteryState state = outputDir == null ? null : new LotteryState(outputDir);
+        int finished = state == null ? 0 : state.finishedRounds(settings(denseSteps)); // before any training
+        LotteryState.Dense dense = state != null && state.denseFinished() ? state.loadDense(model) : null;
+        if (dense == null) {
+            SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
+            Trainer.fit(model, training, train, List.of(snapshots));
+            dense = new LotteryState.Dense(top1(model), snapshots.at(0), snapshots.at(rewind.step()));
+            log.accept(String.format("dense: %.2f%% after %d steps (%.0f s)", 100 * dense.top1(), denseSteps,
+                    seconds(start)));
+            if (state != null) {
+                state.saveDense(model, dense, settings(denseSteps));
+            }
+        } else {
+            log.accept(String.format("dense: %.2f%%, trained already (%s)", 100 * dense.top1(), outputDir));
         }
-        WeightSnapshot init = snapshots.at(0);
-        WeightSnapshot rewindPoint = snapshots.at(rewind.step());
+        WeightSnapshot init = dense.init();
+        WeightSnapshot rewindPoint = dense.rewindPoint();
         long retrainSteps = denseSteps - rewind.step();
         UnstructuredPruner pruner = UnstructuredPruner.builder().setMethod(method).setCompression(1)
                 .optIncludeClassifier(includeClassifier).build();
-        List<LotteryResult.Round> results = new ArrayList<>();
+        List<LotteryResult.Round> results = new ArrayList<>(state == null ? List.of() : state.rounds(finished));
         try (WeightMasks masks = new WeightMasks(model)) {
-            for (int round = 1; round <= rounds; round++) {
+            if (finished > 0) {
+                state.loadRound(finished, model, masks, PrunableWeights.of(model, includeClassifier));
+                log.accept(String.format("rounds 1-%d: done already (%s)", finished, outputDir));
+            }
+            boolean reached = finished > 0 && masks.kept() <= targetDensity * masks.size();
+            for (int round = finished + 1; round <= rounds && !reached; round++) {
                 long roundStart = System.nanoTime();
                 List<Double> splitDensities = List.of();
                 if (splits > 1) {
@@ -125,18 +141,21 @@ public final class IterativeMagnitudePruning {
                 for (Control c : controls) {
                     controlTop1.put(c.label(), control(c, round, masks, init, rewindPoint, train, retrainSteps, peak));
                 }
-                results.add(new LotteryResult.Round(round, masks.kept() / (double) masks.size(),
+                LotteryResult.Round result = new LotteryResult.Round(round, masks.kept() / (double) masks.size(),
                         SparsityStats.of(model).compression(), top1, controlTop1, splitDensities, peak,
-                        seconds(roundStart)));
+                        seconds(roundStart));
+                results.add(result);
+                if (state != null) {
+                    state.saveRound(model, masks, result);
+                }
                 log.accept(String.format("round %d/%d: %.2f%% of the prunable weights, %.2f%% (peak rate %.4g)%s "
                         + "(%.0f s)", round, rounds, 100.0 * masks.kept() / masks.size(), 100 * top1, peak,
                         controlTop1.isEmpty() ? "" : ", controls " + format(controlTop1), seconds(roundStart)));
-                if (masks.kept() <= targetDensity * masks.size()) {
-                    break; // COLT's overlaps get there in fewer rounds than (1 - rate)^rounds
-                }
+                // COLT's overlaps get there in fewer rounds than (1 - rate)^rounds
+                reached = masks.kept() <= targetDensity * masks.size();
             }
         }
-        LotteryResult result = new LotteryResult(settings(denseSteps), denseTop1, results, seconds(start));
+        LotteryResult result = new LotteryResult(settings(denseSteps), dense.top1(), results, seconds(start));
         model.setProvenance(Provenance.of("lottery", result.settings(), model.provenance()));
         if (outputDir != null) {
             Checkpoint.save(model, outputDir.resolve("ticket.p4j"));
@@ -459,7 +478,11 @@ public final class IterativeMagnitudePruning {
             return this;
         }
 
-        /** Where {@code dense.p4j} and the last round's {@code ticket.p4j} are saved. */
+        /**
+         * Where the dense model, the rewind states, every round's ticket and masks and the last
+         * round's {@code ticket.p4j} are saved; a run given the directory of an interrupted run
+         * with the same settings continues after its last finished round.
+         */
         public Builder optOutputDir(Path dir) {
             this.outputDir = dir;
             return this;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.SyntheticImages;
@@ -20,6 +21,9 @@ import org.prune4j.train.optim.Optimizer;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +227,55 @@ class IterativeMagnitudePruningTest {
             assertThat(passedOver.peakLearningRate()).as("a diverging peak is passed over").isEqualTo(0.01);
             assertThat(passedOver.top1()).isEqualTo(top1[0]);
         }
+    }
+
+    @Test
+    void anInterruptedRunContinuesAfterItsLastFinishedRoundWithTheSameResults(@TempDir Path dir) throws Exception {
+        LotteryResult whole;
+        try (Model m = model("mlp", 11)) {
+            whole = imp(m, dir, s -> {}).run();
+        }
+        for (String f : new String[] {"round-3.json", "round-3.p4j", "round-3-masks.p4j", "ticket.p4j"}) {
+            Files.delete(dir.resolve(f)); // killed during round 3
+        }
+        List<String> log = new ArrayList<>();
+        LotteryResult resumed;
+        try (Model m = model("mlp", 11)) {
+            resumed = imp(m, dir, log::add).run();
+        }
+        assertThat(log.get(0)).startsWith("dense:").contains("trained already");
+        assertThat(log.get(1)).startsWith("rounds 1-2: done already");
+        assertThat(log).noneMatch(l -> l.startsWith("round 1/") || l.startsWith("round 2/")).hasSize(3);
+        assertThat(resumed.denseTop1()).isEqualTo(whole.denseTop1());
+        for (int r = 0; r < 3; r++) {
+            assertThat(resumed.rounds().get(r).density()).isEqualTo(whole.rounds().get(r).density());
+            assertThat(resumed.rounds().get(r).top1()).as("round %d", r + 1).isEqualTo(whole.rounds().get(r).top1());
+            assertThat(resumed.rounds().get(r).controls()).isEqualTo(whole.rounds().get(r).controls());
+        }
+        assertThat(dir.resolve("ticket.p4j")).exists();
+    }
+
+    @Test
+    void aMissingRewindStateOrOtherSettingsAreRefusedBeforeAnyTraining(@TempDir Path dir) throws Exception {
+        try (Model m = model("mlp", 12)) {
+            imp(m, dir, s -> {}).run();
+        }
+        List<String> log = new ArrayList<>();
+        try (Model m = model("mlp", 12)) {
+            IterativeMagnitudePruning otherRate = IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
+                    .setTraining(TWO_EPOCHS).optRate(0.3).optRounds(3).optOutputDir(dir).optLog(log::add).build();
+            assertThatThrownBy(otherRate::run).hasMessageContaining(dir + " holds a lottery run with other settings");
+            Files.delete(dir.resolve("init.p4j"));
+            assertThatThrownBy(() -> imp(m, dir, log::add).run())
+                    .hasMessageContaining("the lottery state " + dir.resolve("init.p4j") + " is missing");
+        }
+        assertThat(log).as("nothing trained").isEmpty();
+    }
+
+    private static IterativeMagnitudePruning imp(Model m, Path dir, java.util.function.Consumer<String> log) {
+        return IterativeMagnitudePruning.builder().setModel(m).setData(DATA).setTraining(TWO_EPOCHS)
+                .optRewind(Rewind.parse("iteration:2")).optRate(0.3).optRounds(3)
+                .optControls(EnumSet.of(Control.REINIT)).optOutputDir(dir).optLog(log).build();
     }
 
     @Test
