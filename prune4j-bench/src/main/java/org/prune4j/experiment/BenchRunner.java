@@ -56,7 +56,12 @@ public final class BenchRunner {
             throw new UncheckedIOException("cannot create " + modelsDir, e);
         }
         DataSplits data = DataSplits.load(spec.data(), spec.dataDir(), spec.trainLimit(), spec.testLimit());
-        RunExecutor executor = new RunExecutor(data, modelsDir, spec.measureLatency());
+        RunExecutor executor = new RunExecutor(data, modelsDir, spec.measureLatency(), log);
+        for (RunSettings run : plan) { // bad settings or lost states stop the grid before anything trains
+            if (!store.contains(run.id())) {
+                executor.check(run);
+            }
+        }
         int skipped = 0;
         int ran = 0;
         int failed = 0;
@@ -71,7 +76,7 @@ public final class BenchRunner {
             long start = System.nanoTime();
             RunExecutor.Result result;
             try {
-                if (!run.dense() && !Files.exists(executor.denseCheckpoint(run.denseBase()))) {
+                if (!run.dense() && run.kind() != RunKind.LOTTERY && !Files.exists(executor.denseCheckpoint(run.denseBase()))) {
                     // the base model's file is gone (deleted, or its run was recorded elsewhere): make it again
                     log.accept(prefix + ": base model missing, recreating it");
                     executor.execute(run.denseBase());
@@ -120,7 +125,7 @@ public final class BenchRunner {
             }
             long start = System.nanoTime();
             try (Model model = Checkpoint.load(modelFile);
-                    Model reference = Checkpoint.load(executor.denseCheckpoint(run.dense() ? run : run.denseBase()))) {
+                    Model reference = Checkpoint.load(executor.referenceFile(run))) {
                 ImageDataset test = settings.limit() == 0 ? data.test()
                         : data.test().slice(0, Math.min(settings.limit(), data.test().size()));
                 BehaviourReport r = BehaviourEvaluation.builder().setModel(model).setData(spec.data(), test)

@@ -50,18 +50,19 @@ import java.util.Set;
  *
  * <p>{@code schedule} is the pruning schedule of every run ({@code oneshot}, {@code iterative}
  * with {@code schedule_steps}, {@code agp}); a recipe's {@code lr_schedule} is its learning-rate
- * schedule. {@code evaluate} (see {@link BehaviourSettings}) adds behaviour beyond accuracy to every run.
+ * schedule. {@code evaluate} (see {@link BehaviourSettings}) adds behaviour beyond accuracy to every run;
+ * {@code lottery} (see {@link LotterySpec}) adds iterative magnitude pruning runs with rewinding.
  */
 public record BenchSpec(Path file, String name, List<String> models, String data, Path dataDir,
         Integer trainLimit, Integer testLimit, TrainingRecipe pretrain, TrainingRecipe fineTune,
         List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
         int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, String structuredScope,
         List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency,
-        BehaviourSettings evaluate) {
+        BehaviourSettings evaluate, LotterySpec lottery) {
 
     private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
             "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
-            "calibration_batches", "include_classifier", "structured", "latency", "evaluate");
+            "calibration_batches", "include_classifier", "structured", "latency", "evaluate", "lottery");
     private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "lr_schedule", "optimizer", "momentum",
             "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
     private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "targets", "normalizer", "round_to");
@@ -195,8 +196,17 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             }
             roundTo = r.integer(structured, "structured", "round_to", 1, 1);
         }
-        if (methods.isEmpty() && criteria.isEmpty()) {
-            throw r.error("methods", "no method to run: list unstructured 'methods' or 'structured.criteria'");
+        LotterySpec lottery = LotterySpec.read(r, root);
+        if (methods.isEmpty() && criteria.isEmpty() && lottery == null) {
+            throw r.error("methods", "no method to run: list unstructured 'methods', 'structured.criteria' or a 'lottery'");
+        }
+        if (lottery != null) {
+            for (String m : models) {
+                if (!ModelZoo.contains(m)) {
+                    throw r.error("models", "lottery runs train their model from its initialization, so they need a zoo "
+                            + "model; '" + m + "' is a checkpoint");
+                }
+            }
         }
         Builder b = new Builder();
         b.file = file;
@@ -222,6 +232,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         b.structuredRoundTo = roundTo;
         b.measureLatency = latency;
         b.evaluate = BehaviourSettings.read(r, root);
+        b.lottery = lottery;
         return b.build();
     }
 
@@ -250,12 +261,13 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         private int structuredRoundTo;
         private boolean measureLatency;
         private BehaviourSettings evaluate;
+        private LotterySpec lottery;
 
         private BenchSpec build() {
             return new BenchSpec(file, name, models, data, dataDir, trainLimit, testLimit, pretrain, fineTune, seeds,
                     methods, compressions, schedule, scheduleSteps, calibrationBatches, includeClassifier,
                     structuredCriteria, structuredScope, structuredTargets, structuredNormalizer, structuredRoundTo,
-                    measureLatency, evaluate);
+                    measureLatency, evaluate, lottery);
         }
     }
 

@@ -3,6 +3,8 @@ package org.prune4j.experiment;
 import org.prune4j.criterion.Normalizer;
 import org.prune4j.engine.Engines;
 import org.prune4j.evaluation.BehaviourEvaluation;
+import org.prune4j.lottery.IterativeMagnitudePruning;
+import org.prune4j.lottery.LotteryResult;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
@@ -31,38 +33,73 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Executes one run: the dense run trains (zoo model) or loads (checkpoint) the base model and
  * saves it for the others; a pruning run is one {@link PruningRun} from it with the run's method,
  * budget and schedule. Pruning-at-initialization methods prune a freshly initialized copy and
- * train it with the dense training recipe instead.
+ * train it with the dense training recipe instead; a lottery run trains its own dense model and
+ * prunes it round by round, keeping its states so that an interrupted run resumes.
  */
 final class RunExecutor {
 
     private final DataSplits data;
     private final Path modelsDir;
     private final boolean measureLatency;
+    private final Consumer<String> log;
 
-    RunExecutor(DataSplits data, Path modelsDir, boolean measureLatency) {
+    RunExecutor(DataSplits data, Path modelsDir, boolean measureLatency, Consumer<String> log) {
         this.data = data;
         this.modelsDir = modelsDir;
         this.measureLatency = measureLatency;
+        this.log = log;
     }
 
     Path denseCheckpoint(RunSettings dense) {
         return modelsDir.resolve("dense-" + dense.id() + ".p4j");
     }
 
-    /** The model a finished run saved: its base model for a dense run, else its pruned model. */
+    /** The model a finished run saved: its base model for a dense run, its last ticket for a lottery run, else its pruned model. */
     Path modelFile(RunSettings s) {
-        return s.dense() ? denseCheckpoint(s) : modelsDir.resolve(s.id() + ".p4j");
+        return s.dense() ? denseCheckpoint(s) : s.kind() == RunKind.LOTTERY ? lotteryDir(s).resolve("ticket.p4j")
+                : modelsDir.resolve(s.id() + ".p4j");
+    }
+
+    /** The dense model a run's behaviour is compared with. */
+    Path referenceFile(RunSettings s) {
+        return s.dense() ? denseCheckpoint(s) : s.kind() == RunKind.LOTTERY ? lotteryDir(s).resolve("dense.p4j")
+                : denseCheckpoint(s.denseBase());
+    }
+
+    /** A lottery run's saved states (dense model, rewind states, every round's ticket and masks). */
+    Path lotteryDir(RunSettings s) {
+        return modelsDir.resolve("lottery-" + s.id());
     }
 
     /** Runs it; returns the metrics and the provenance of the resulting model. */
     Result execute(RunSettings s) {
-        return s.dense() ? dense(s) : pruned(s);
+        return switch (s.kind()) {
+            case DENSE -> dense(s);
+            case LOTTERY -> lottery(s);
+            default -> pruned(s);
+        };
+    }
+
+    /**
+     * Refuses, before any run trains, what would fail later: a lottery run's rewind beyond the
+     * dense training, a data split count the data cannot give, or saved states that are missing
+     * or were saved with other settings.
+     */
+    void check(RunSettings s) {
+        if (s.kind() == RunKind.LOTTERY) {
+            try (Model model = freshModel(s)) {
+                lotteryRun(s, model).checkSavedState();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalArgumentException(s.label() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     record Result(RunMetrics metrics, Map<String, Object> provenance) {}
@@ -83,6 +120,35 @@ final class RunExecutor {
             Checkpoint.save(model, out); // atomic: a killed run leaves no half file
             return new Result(RunMetrics.ofDense(eval, stats, size(out), seconds(start), details),
                     model.provenance() == null ? null : model.provenance().toMap());
+        }
+    }
+
+    private Result lottery(RunSettings s) {
+        try (Model model = freshModel(s)) {
+            model.setProvenance(Provenance.of("init", Map.of("model", s.model(), "data", s.data(), "seed", s.seed()),
+                    null));
+            LotteryResult r = lotteryRun(s, model).run();
+            Path dir = lotteryDir(s);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("savedStates", dir.toString());
+            details.put("checkpoint", dir.getFileName() + "/ticket.p4j");
+            Map<String, Object> provenance = new LinkedHashMap<>(model.provenance().toMap());
+            provenance.put("savedStates", listFiles(dir)); // the rewind states and every round's ticket
+            return new Result(RunMetrics.ofLottery(r, SparsityStats.of(model), size(modelFile(s)), details), provenance);
+        }
+    }
+
+    private IterativeMagnitudePruning lotteryRun(RunSettings s, Model model) {
+        TrainingRecipe recipe = TrainingRecipe.fromMap(s.pretrain());
+        return LotterySpec.configure(IterativeMagnitudePruning.builder(), s.lottery()).setModel(model).setData(data)
+                .setTraining(recipe).optOutputDir(lotteryDir(s)).optLog(line -> log.accept("  " + line)).build();
+    }
+
+    private static List<String> listFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 

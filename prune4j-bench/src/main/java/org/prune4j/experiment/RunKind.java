@@ -2,11 +2,11 @@ package org.prune4j.experiment;
 
 import java.util.Locale;
 
-/** What a run of the grid does: train or load the dense base model, or prune it one of two ways. */
+/** What a run of the grid does: train or load the dense base model, prune it one of two ways, or find lottery tickets. */
 public enum RunKind {
-    DENSE, UNSTRUCTURED, STRUCTURED;
+    DENSE, UNSTRUCTURED, STRUCTURED, LOTTERY;
 
-    /** {@code dense}, {@code unstructured} or {@code structured}: the results store's and the run id's spelling. */
+    /** {@code dense}, {@code unstructured}, {@code structured} or {@code lottery}: the results store's and the run id's spelling. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -18,6 +18,6 @@ public enum RunKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown run kind '" + label + "'; expected dense, unstructured or structured");
+        throw new IllegalArgumentException("unknown run kind '" + label + "'; expected dense, unstructured, structured or lottery");
     }
 }

@@ -2,6 +2,7 @@ package org.prune4j.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.prune4j.lottery.LotteryResult;
 import org.prune4j.measure.LatencyComparison;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.pruning.PruningResult;
@@ -29,6 +30,17 @@ public record RunMetrics(Double top1Before, Double top1Pruned, Double top1FineTu
         return new RunMetrics(eval.top1(), eval.top1(), eval.top1(), eval.top5(), eval.loss(), stats.parameters(),
                 stats.nonZeroParameters(), stats.macs(), stats.nonZeroMacs(), stats.compression(),
                 stats.theoreticalSpeedUp(), null, null, sizeBytes, wallSeconds, details);
+    }
+
+    /** A lottery run: the dense accuracy before, the last round's ticket after; every round in the details. */
+    public static RunMetrics ofLottery(LotteryResult r, SparsityStats stats, long sizeBytes,
+            Map<String, Object> details) {
+        Double last = r.rounds().isEmpty() ? null : r.rounds().get(r.rounds().size() - 1).top1();
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("lottery", r.toMap());
+        return new RunMetrics(r.denseTop1(), null, last, null, null, stats.parameters(), stats.nonZeroParameters(),
+                stats.macs(), stats.nonZeroMacs(), stats.compression(), stats.theoreticalSpeedUp(), null, null,
+                sizeBytes, r.seconds(), all);
     }
 
     /** A pruning run: its {@link PruningResult} (all of it in the details) and the checkpoint's size. */

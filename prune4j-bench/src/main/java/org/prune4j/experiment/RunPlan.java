@@ -17,7 +17,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-/** The runs of a spec in execution order: per model and seed, the dense run first, then every method and budget. */
+/**
+ * The runs of a spec in execution order: per model and seed, the dense run first, then every
+ * method and budget, then the lottery variants (which train their own dense model).
+ */
 public final class RunPlan {
 
     private RunPlan() {}
@@ -33,7 +36,9 @@ public final class RunPlan {
                 Map<String, Object> fineTune = withSeed(spec.fineTune(), seed);
                 RunSettings dense = RunSettings.dense(modelRef, digest, spec.data(), spec.trainLimit(), spec.testLimit(),
                         pretrain, seed);
-                runs.add(dense);
+                if (!spec.methods().isEmpty() || !spec.structuredCriteria().isEmpty()) {
+                    runs.add(dense);
+                }
                 for (String method : spec.methods()) {
                     boolean nOfM = UnstructuredMethods.get(method).keepRule().fixedFraction();
                     for (Double compression : nOfM ? List.<Double>of() : spec.compressions()) {
@@ -53,6 +58,12 @@ public final class RunPlan {
                                 .optSchedule(spec.schedule(), spec.scheduleSteps())
                                 .optCalibrationBatches(spec.calibrationBatches()).optSeed(seed).build());
                     }
+                }
+                for (Map<String, Object> variant : spec.lottery() == null ? List.<Map<String, Object>>of()
+                        : spec.lottery().variants()) {
+                    runs.add(RunSettings.builder().setKind(RunKind.LOTTERY).setModel(modelRef, digest)
+                            .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(pretrain)
+                            .setMethod("lottery").optLottery(variant).optSeed(seed).build());
                 }
             }
         }

@@ -22,12 +22,14 @@ import java.util.Map;
  * them (structured runs: schedule one-shot, normalizer mean, round-to 1), so old stores resume.
  *
  * @param model zoo name or checkpoint path; {@code modelDigest} is the checkpoint's SHA-256 (null for zoo models)
- * @param method the unstructured method or the structured criterion; {@code dense} for dense runs
+ * @param method the unstructured method or the structured criterion; {@code dense} for dense runs,
+ *     {@code lottery} for lottery runs
+ * @param lottery a lottery run's variant (see {@link LotterySpec}); null for other runs
  */
 public record RunSettings(RunKind kind, String model, String modelDigest, String data, Integer trainLimit,
         Integer testLimit, Map<String, Object> pretrain, Map<String, Object> fineTune, String method,
         Double compression, String target, String scope, String normalizer, int roundTo, String schedule,
-        int scheduleSteps, int calibrationBatches, boolean includeClassifier, long seed) {
+        int scheduleSteps, int calibrationBatches, boolean includeClassifier, long seed, Map<String, Object> lottery) {
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -65,6 +67,12 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         m.put("seed", seed);
         if (modelDigest == null) {
             m.put("pretrain", pretrain); // the dense model is trained with it
+        }
+        if (kind == RunKind.LOTTERY) {
+            m.put("method", method);
+            m.put("pretrain", pretrain); // the dense training every round replays
+            m.put("lottery", lottery);
+            return m;
         }
         if (!dense()) {
             m.put("method", method);
@@ -109,6 +117,9 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
 
     /** A short label for logs: {@code lenet5 global-magnitude ×8 seed 0}. */
     public String label() {
+        if (kind == RunKind.LOTTERY) {
+            return model + " lottery " + LotterySpec.label(lottery) + " seed " + seed;
+        }
         String budget = dense() ? "" : kind == RunKind.STRUCTURED ? " " + target : compression == null
                 ? "" : " ×" + (compression == Math.rint(compression) ? String.valueOf(compression.longValue()) : compression);
         String sched = dense() || schedule.equals(PruningSchedules.OneShot.NAME) ? "" : " " + schedule;
@@ -136,6 +147,7 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         private int calibrationBatches;
         private boolean includeClassifier;
         private long seed;
+        private Map<String, Object> lottery;
 
         private Builder() {}
 
@@ -210,6 +222,12 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             return this;
         }
 
+        /** A lottery run's variant (see {@link LotterySpec}). */
+        public Builder optLottery(Map<String, Object> variant) {
+            this.lottery = variant;
+            return this;
+        }
+
         public RunSettings build() {
             if (kind == null || model == null || data == null || method == null) {
                 throw new IllegalArgumentException("run settings need a kind, a model, data and a method");
@@ -217,9 +235,12 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             if (kind == RunKind.STRUCTURED && (target == null || scope == null)) {
                 throw new IllegalArgumentException("a structured run needs a target and a scope (optStructured)");
             }
+            if ((kind == RunKind.LOTTERY) != (lottery != null)) {
+                throw new IllegalArgumentException("a lottery run, and only a lottery run, needs its variant (optLottery)");
+            }
             return new RunSettings(kind, model, modelDigest, data, trainLimit, testLimit, pretrain, fineTune, method,
                     compression, target, scope, normalizer, roundTo, schedule, scheduleSteps, calibrationBatches,
-                    includeClassifier, seed);
+                    includeClassifier, seed, lottery);
         }
     }
 }

@@ -39,13 +39,30 @@ public final class LotteryReport {
         for (Path file : runs(dir)) {
             try {
                 JsonNode run = JSON.readTree(file.toFile()); // the result and the model it was run on
-                LotteryResult r = JSON.treeToValue(run, LotteryResult.class);
-                byModel.computeIfAbsent(run.path("model").asText("null"), k -> new TreeMap<>())
-                        .computeIfAbsent(variant(r), k -> new ArrayList<>()).add(r);
+                add(byModel, run.path("model").asText("null"), JSON.treeToValue(run, LotteryResult.class));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read lottery result " + file + ": " + e.getMessage(), e);
             }
         }
+        return write(byModel, out);
+    }
+
+    /** The lottery runs of a results store (rows of kind {@code lottery}, as {@code ResultsStore.runs()} gives them). */
+    public static List<Path> writeFromStore(List<Map<String, Object>> rows, Path out) {
+        Map<String, Map<String, List<LotteryResult>>> byModel = new TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            if ("lottery".equals(row.get("kind")) && row.get("metrics") instanceof Map<?, ?> m) {
+                add(byModel, String.valueOf(row.get("model")), JSON.convertValue(m.get("lottery"), LotteryResult.class));
+            }
+        }
+        return byModel.isEmpty() ? List.of() : write(byModel, out);
+    }
+
+    private static void add(Map<String, Map<String, List<LotteryResult>>> byModel, String model, LotteryResult r) {
+        byModel.computeIfAbsent(model, k -> new TreeMap<>()).computeIfAbsent(variant(r), k -> new ArrayList<>()).add(r);
+    }
+
+    private static List<Path> write(Map<String, Map<String, List<LotteryResult>>> byModel, Path out) {
         List<Path> written = new ArrayList<>();
         StringBuilder md = new StringBuilder("# Lottery tickets\n");
         byModel.forEach((model, variants) -> {

@@ -50,18 +50,25 @@ public final class ReportWriter {
      */
     public static List<Path> write(ResultsStore store, Path outDir, double deltaPoints) {
         System.setProperty("java.awt.headless", "true");
-        List<Map<String, Object>> rows = store.runs();
-        if (rows.isEmpty()) {
+        List<Map<String, Object>> all = store.runs();
+        if (all.isEmpty()) {
             throw new IllegalArgumentException("results database " + store.file() + " has no finished runs to report");
         }
+        List<Path> lottery = LotteryReport.writeFromStore(all, outDir); // lottery.md and a plot per model
+        List<Map<String, Object>> rows = all.stream().filter(r -> !"lottery".equals(r.get("kind"))).toList();
         List<ResultSeries> series = ResultSeries.from(rows);
         List<BehaviourPoints> behaviour = BehaviourPoints.from(rows, behaviourOf(store, rows));
-        List<Path> written = new ArrayList<>();
+        List<Path> written = new ArrayList<>(lottery);
         try {
             Files.createDirectories(outDir);
             StringBuilder html = new StringBuilder();
             StringBuilder markdown = new StringBuilder();
-            html.append(HtmlPage.header("prune4j bench report", store.file(), rows));
+            html.append(HtmlPage.header("prune4j bench report", store.file(), all));
+            for (Path p : lottery) {
+                html.append(p.toString().endsWith(".png") ? "<p><img src=\"" + p.getFileName() + "\"></p>\n"
+                        : "<p>Lottery tickets, accuracy per round: <a href=\"" + p.getFileName() + "\">"
+                        + p.getFileName() + "</a></p>\n");
+            }
             for (String model : new TreeSet<>(series.stream().map(ResultSeries::model).toList())) {
                 List<ResultSeries> ofModel = series.stream().filter(s -> s.model().equals(model)).toList();
                 String slug = model.replaceAll("[^A-Za-z0-9_-]", "_");
@@ -78,7 +85,7 @@ public final class ReportWriter {
                     markdown.append(BehaviourMarkdown.of(model, behaviourOfModel, deltaPoints));
                 }
             }
-            html.append(HtmlPage.runsTable(rows)).append(HtmlPage.footer());
+            html.append(HtmlPage.runsTable(all)).append(HtmlPage.footer());
             if (!markdown.isEmpty()) {
                 Path md = outDir.resolve("behaviour.md");
                 Files.writeString(md, markdown.toString(), StandardCharsets.UTF_8);

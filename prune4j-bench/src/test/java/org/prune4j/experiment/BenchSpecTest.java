@@ -38,10 +38,19 @@ class BenchSpecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench-lenet5-quick.yaml", "bench-fashion-mnist.yaml", "bench-schedules.json"})
-    void theShippedExamplesAreValid(String example) {
+    @org.junit.jupiter.params.provider.MethodSource("shippedExamples")
+    void everyShippedExampleIsValid(String example) {
         BenchSpec spec = BenchSpec.read(Path.of("..", "examples", example));
         assertThat(RunPlan.of(spec)).isNotEmpty();
+    }
+
+    static List<String> shippedExamples() throws IOException {
+        try (var files = Files.list(Path.of("..", "examples"))) {
+            List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("bench-"))
+                    .sorted().toList();
+            assertThat(names).hasSizeGreaterThan(10);
+            return names;
+        }
     }
 
     @Test

@@ -86,6 +86,17 @@ public final class IterativeMagnitudePruning {
     }
 
     /**
+     * Refuses, without training, an output directory that holds a run with other settings or
+     * lacks a state its finished rounds need ({@link #run} checks it too, first thing).
+     */
+    public void checkSavedState() {
+        if (outputDir != null) {
+            long denseSteps = (long) training.epochs() * data.trainLoader(training).batchesPerEpoch();
+            new LotteryState(outputDir).finishedRounds(settings(denseSteps));
+        }
+    }
+
+    /**
      * Trains, prunes and retrains {@code model} in place; it ends as the last round's ticket. With
      * an output directory, a run that was interrupted continues after its last finished round.
      */
