@@ -81,6 +81,10 @@ public final class BenchRunner {
                     log.accept(prefix + ": base model missing, recreating it");
                     executor.execute(run.denseBase());
                 }
+                if (run.fromScratch() && !Files.exists(executor.modelFile(run.prunedBase()))) {
+                    log.accept(prefix + ": the pruned model it trains anew is missing, recreating it");
+                    executor.execute(run.prunedBase());
+                }
                 result = executor.execute(run);
             } catch (RuntimeException e) {
                 // one bad run (an unreachable budget, a diverged criterion) must not stop the grid

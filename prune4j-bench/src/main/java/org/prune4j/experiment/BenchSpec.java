@@ -51,18 +51,21 @@ import java.util.Set;
  * <p>{@code schedule} is the pruning schedule of every run ({@code oneshot}, {@code iterative}
  * with {@code schedule_steps}, {@code agp}); a recipe's {@code lr_schedule} is its learning-rate
  * schedule. {@code evaluate} (see {@link BehaviourSettings}) adds behaviour beyond accuracy to every run;
- * {@code lottery} (see {@link LotterySpec}) adds iterative magnitude pruning runs with rewinding.
+ * {@code lottery} (see {@link LotterySpec}) adds iterative magnitude pruning runs with rewinding;
+ * {@code from_scratch: true} adds to every pruning run a twin that trains the same pruned
+ * architecture (and masks) from a new initialization for the dense plus the fine-tuning epochs.
  */
 public record BenchSpec(Path file, String name, List<String> models, String data, Path dataDir,
         Integer trainLimit, Integer testLimit, TrainingRecipe pretrain, TrainingRecipe fineTune,
         List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
         int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, String structuredScope,
         List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency,
-        BehaviourSettings evaluate, LotterySpec lottery) {
+        BehaviourSettings evaluate, LotterySpec lottery, boolean fromScratch) {
 
     private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
             "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
-            "calibration_batches", "include_classifier", "structured", "latency", "evaluate", "lottery");
+            "calibration_batches", "include_classifier", "structured", "latency", "evaluate", "lottery",
+            "from_scratch");
     private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "lr_schedule", "optimizer", "momentum",
             "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
     private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "targets", "normalizer", "round_to");
@@ -233,6 +236,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         b.measureLatency = latency;
         b.evaluate = BehaviourSettings.read(r, root);
         b.lottery = lottery;
+        b.fromScratch = r.bool(root, "", "from_scratch", false);
         return b.build();
     }
 
@@ -262,12 +266,13 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         private boolean measureLatency;
         private BehaviourSettings evaluate;
         private LotterySpec lottery;
+        private boolean fromScratch;
 
         private BenchSpec build() {
             return new BenchSpec(file, name, models, data, dataDir, trainLimit, testLimit, pretrain, fineTune, seeds,
                     methods, compressions, schedule, scheduleSteps, calibrationBatches, includeClassifier,
                     structuredCriteria, structuredScope, structuredTargets, structuredNormalizer, structuredRoundTo,
-                    measureLatency, evaluate, lottery);
+                    measureLatency, evaluate, lottery, fromScratch);
         }
     }
 

@@ -5,6 +5,10 @@ import org.prune4j.engine.Engines;
 import org.prune4j.evaluation.BehaviourEvaluation;
 import org.prune4j.lottery.IterativeMagnitudePruning;
 import org.prune4j.lottery.LotteryResult;
+import org.prune4j.model.Parameter;
+import org.prune4j.sparsity.MaskedTraining;
+import org.prune4j.sparsity.PrunableWeights;
+import org.prune4j.sparsity.WeightMasks;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
@@ -49,6 +53,8 @@ final class RunExecutor {
     private final Path modelsDir;
     private final boolean measureLatency;
     private final Consumer<String> log;
+    /** A from-scratch run's initialization seed is its seed plus this: never the dense model's initialization. */
+    static final long SCRATCH_SEED_OFFSET = 1_000_003;
 
     RunExecutor(DataSplits data, Path modelsDir, boolean measureLatency, Consumer<String> log) {
         this.data = data;
@@ -83,7 +89,7 @@ final class RunExecutor {
         return switch (s.kind()) {
             case DENSE -> dense(s);
             case LOTTERY -> lottery(s);
-            default -> pruned(s);
+            default -> s.fromScratch() ? scratch(s) : pruned(s);
         };
     }
 
@@ -121,6 +127,56 @@ final class RunExecutor {
             return new Result(RunMetrics.ofDense(eval, stats, size(out), seconds(start), details),
                     model.provenance() == null ? null : model.provenance().toMap());
         }
+    }
+
+    /**
+     * Fine-tuning's counterpart (Liu et al., "Rethinking the value of network pruning"): the pruned
+     * twin's architecture, and for unstructured runs its masks (its zero weights), from a new
+     * random initialization — not the dense model's, which would be a lottery ticket — trained
+     * with the dense recipe for the dense training's plus the fine-tuning's epochs: the same
+     * total epochs the fine-tuned model had.
+     */
+    private Result scratch(RunSettings s) {
+        long start = System.nanoTime();
+        RunSettings twin = s.prunedBase();
+        TrainingRecipe dense = TrainingRecipe.fromMap(s.pretrain());
+        int epochs = dense.epochs() + TrainingRecipe.fromMap(s.fineTune()).epochs();
+        TrainingRecipe recipe = dense.toBuilder().setEpochs(epochs).build();
+        long initSeed = s.seed() + SCRATCH_SEED_OFFSET;
+        try (Model pruned = Checkpoint.load(modelFile(twin))) {
+            Engines.seed(initSeed);
+            try (Model model = Model.builder().setGraph(pruned.graph()).optSeed(initSeed).build();
+                    WeightMasks masks = new WeightMasks(model)) {
+                if (s.kind() == RunKind.UNSTRUCTURED) {
+                    for (Parameter w : PrunableWeights.of(model, s.includeClassifier())) {
+                        masks.set(w, nonZeros(pruned.parameter(w.node(), w.name()).value().toFloatArray()));
+                    }
+                    masks.apply(model);
+                }
+                model.setProvenance(Provenance.of("bench-run", s.toMap(), null));
+                Trainer.fit(model, recipe, data.trainLoader(recipe),
+                        s.kind() == RunKind.UNSTRUCTURED ? List.of(new MaskedTraining(masks)) : List.of());
+                EvalResult eval = Evaluator.evaluate(model, data.testLoader());
+                Path out = modelFile(s);
+                Checkpoint.save(model, out);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("afterTraining", eval);
+                details.put("recipe", recipe.toMap());
+                details.put("initializationSeed", initSeed);
+                details.put("architectureOf", twin.id());
+                details.put("checkpoint", out.getFileName().toString());
+                return new Result(RunMetrics.ofScratch(eval, SparsityStats.of(model), size(out), seconds(start), details),
+                        model.provenance().toMap());
+            }
+        }
+    }
+
+    private static float[] nonZeros(float[] values) {
+        float[] mask = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            mask[i] = values[i] != 0 ? 1 : 0;
+        }
+        return mask;
     }
 
     private Result lottery(RunSettings s) {

@@ -32,6 +32,14 @@ public record RunMetrics(Double top1Before, Double top1Pruned, Double top1FineTu
                 stats.theoreticalSpeedUp(), null, null, sizeBytes, wallSeconds, details);
     }
 
+    /** A from-scratch run: nothing before, its evaluation after training. */
+    public static RunMetrics ofScratch(EvalResult after, SparsityStats stats, long sizeBytes, double wallSeconds,
+            Map<String, Object> details) {
+        return new RunMetrics(null, null, after.top1(), after.top5(), after.loss(), stats.parameters(),
+                stats.nonZeroParameters(), stats.macs(), stats.nonZeroMacs(), stats.compression(),
+                stats.theoreticalSpeedUp(), null, null, sizeBytes, wallSeconds, details);
+    }
+
     /** A lottery run: the dense accuracy before, the last round's ticket after; every round in the details. */
     public static RunMetrics ofLottery(LotteryResult r, SparsityStats stats, long sizeBytes,
             Map<String, Object> details) {

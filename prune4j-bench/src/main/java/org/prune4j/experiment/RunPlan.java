@@ -42,15 +42,15 @@ public final class RunPlan {
                 for (String method : spec.methods()) {
                     boolean nOfM = UnstructuredMethods.get(method).keepRule().fixedFraction();
                     for (Double compression : nOfM ? List.<Double>of() : spec.compressions()) {
-                        runs.add(unstructured(spec, dense, fineTune, method, compression));
+                        addWithTwin(runs, spec, unstructured(spec, dense, fineTune, method, compression));
                     }
                     if (nOfM) {
-                        runs.add(unstructured(spec, dense, fineTune, method, null));
+                        addWithTwin(runs, spec, unstructured(spec, dense, fineTune, method, null));
                     }
                 }
                 for (String criterion : spec.structuredCriteria()) {
                     for (String target : spec.structuredTargets()) {
-                        runs.add(RunSettings.builder().setKind(RunKind.STRUCTURED).setModel(modelRef, digest)
+                        addWithTwin(runs, spec, RunSettings.builder().setKind(RunKind.STRUCTURED).setModel(modelRef, digest)
                                 .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(pretrain)
                                 .optFineTune(fineTune).setMethod(criterion)
                                 .optStructured(target, spec.structuredScope(), spec.structuredNormalizer(),
@@ -68,6 +68,18 @@ public final class RunPlan {
             }
         }
         return runs;
+    }
+
+    /**
+     * The run and, with {@code from_scratch}, its twin that trains the same pruned architecture
+     * from a new initialization (not for pruning at initialization, which does that already).
+     */
+    private static void addWithTwin(List<RunSettings> runs, BenchSpec spec, RunSettings run) {
+        runs.add(run);
+        boolean atInit = run.kind() == RunKind.UNSTRUCTURED && UnstructuredMethods.get(run.method()).atInitialization();
+        if (spec.fromScratch() && !atInit) {
+            runs.add(run.withRetrain(RunSettings.SCRATCH));
+        }
     }
 
     private static RunSettings unstructured(BenchSpec spec, RunSettings dense, Map<String, Object> fineTune,

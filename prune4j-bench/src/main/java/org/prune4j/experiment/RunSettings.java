@@ -25,11 +25,19 @@ import java.util.Map;
  * @param method the unstructured method or the structured criterion; {@code dense} for dense runs,
  *     {@code lottery} for lottery runs
  * @param lottery a lottery run's variant (see {@link LotterySpec}); null for other runs
+ * @param retrain {@link #FINE_TUNE} or, for the twin of a pruning run, {@link #SCRATCH}: its pruned
+ *     architecture (and masks) from a new random initialization, trained for the dense training's
+ *     plus the fine-tuning's epochs
  */
 public record RunSettings(RunKind kind, String model, String modelDigest, String data, Integer trainLimit,
         Integer testLimit, Map<String, Object> pretrain, Map<String, Object> fineTune, String method,
         Double compression, String target, String scope, String normalizer, int roundTo, String schedule,
-        int scheduleSteps, int calibrationBatches, boolean includeClassifier, long seed, Map<String, Object> lottery) {
+        int scheduleSteps, int calibrationBatches, boolean includeClassifier, long seed, Map<String, Object> lottery,
+        String retrain) {
+
+    /** A pruning run's retraining: fine-tune the pruned weights (default) or train the pruned architecture anew. */
+    public static final String FINE_TUNE = "finetune";
+    public static final String SCRATCH = "scratch";
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -40,6 +48,23 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
 
     public boolean dense() {
         return kind == RunKind.DENSE;
+    }
+
+    /** Whether this run trains its pruning twin's architecture from a new initialization. */
+    public boolean fromScratch() {
+        return SCRATCH.equals(retrain);
+    }
+
+    /** The pruning run whose architecture (and masks) a from-scratch run trains. */
+    public RunSettings prunedBase() {
+        return withRetrain(FINE_TUNE);
+    }
+
+    /** The same run with another retraining. */
+    public RunSettings withRetrain(String other) {
+        return new RunSettings(kind, model, modelDigest, data, trainLimit, testLimit, pretrain, fineTune, method,
+                compression, target, scope, normalizer, roundTo, schedule, scheduleSteps, calibrationBatches,
+                includeClassifier, seed, lottery, other);
     }
 
     /** The settings of the dense run this run starts from. */
@@ -88,6 +113,10 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
                 m.put("pretrain", pretrain); // pruning at initialization trains with it
             }
         }
+        if (fromScratch()) {
+            m.put("retrain", retrain);
+            m.put("pretrain", pretrain); // its training's recipe
+        }
         if (kind == RunKind.STRUCTURED) {
             m.put("target", target);
             m.put("scope", scope);
@@ -123,7 +152,8 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         String budget = dense() ? "" : kind == RunKind.STRUCTURED ? " " + target : compression == null
                 ? "" : " ×" + (compression == Math.rint(compression) ? String.valueOf(compression.longValue()) : compression);
         String sched = dense() || schedule.equals(PruningSchedules.OneShot.NAME) ? "" : " " + schedule;
-        return model + " " + (kind == RunKind.STRUCTURED ? "structured " : "") + method + budget + sched + " seed " + seed;
+        return model + " " + (kind == RunKind.STRUCTURED ? "structured " : "") + method + budget + sched
+                + (fromScratch() ? " from scratch" : "") + " seed " + seed;
     }
 
     /** Kind, model, data and method are required; the rest default to a one-shot run without limits. */
@@ -148,6 +178,7 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         private boolean includeClassifier;
         private long seed;
         private Map<String, Object> lottery;
+        private String retrain = FINE_TUNE;
 
         private Builder() {}
 
@@ -228,6 +259,12 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             return this;
         }
 
+        /** {@link #FINE_TUNE} (default) or {@link #SCRATCH}. */
+        public Builder optRetrain(String retrain) {
+            this.retrain = retrain;
+            return this;
+        }
+
         public RunSettings build() {
             if (kind == null || model == null || data == null || method == null) {
                 throw new IllegalArgumentException("run settings need a kind, a model, data and a method");
@@ -238,9 +275,13 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             if ((kind == RunKind.LOTTERY) != (lottery != null)) {
                 throw new IllegalArgumentException("a lottery run, and only a lottery run, needs its variant (optLottery)");
             }
+            if (!FINE_TUNE.equals(retrain) && !(SCRATCH.equals(retrain)
+                    && (kind == RunKind.UNSTRUCTURED || kind == RunKind.STRUCTURED))) {
+                throw new IllegalArgumentException("retrain is 'finetune', or 'scratch' for a pruning run, got '" + retrain + "'");
+            }
             return new RunSettings(kind, model, modelDigest, data, trainLimit, testLimit, pretrain, fineTune, method,
                     compression, target, scope, normalizer, roundTo, schedule, scheduleSteps, calibrationBatches,
-                    includeClassifier, seed, lottery);
+                    includeClassifier, seed, lottery, retrain);
         }
     }
 }

@@ -111,12 +111,13 @@ record ResultSeries(String model, String method, List<Point> points) {
     }
 
     static String methodLabel(Map<String, Object> row) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) row.get("settings");
+        String scratch = settings != null && "scratch".equals(settings.get("retrain")) ? ", from scratch" : "";
         if (kind(row) == RunKind.STRUCTURED) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> settings = (Map<String, Object>) row.get("settings");
-            return "structured " + row.get("method") + " (" + settings.get("scope") + ")";
+            return "structured " + row.get("method") + " (" + settings.get("scope") + scratch + ")";
         }
-        return (String) row.get("method");
+        return row.get("method") + (scratch.isEmpty() ? "" : " (from scratch)");
     }
 
     private static Point point(List<Map<String, Object>> group) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.model.Checkpoint;
+import org.prune4j.model.Model;
 import org.prune4j.report.ReportWriter;
 
 import java.io.IOException;
@@ -75,6 +77,65 @@ class BenchRunnerTest {
             assertThat(report).extracting(p -> p.getFileName().toString())
                     .contains("reliability-mlp-global-magnitude.png").doesNotContain("severity-mlp-global-magnitude.png");
         }
+    }
+
+    @Test
+    void fromScratchTwinsTrainThePrunedArchitectureAndMasksFromANewInitializationForTheSameTotalEpochs()
+            throws IOException {
+        Path specFile = dir.resolve("spec.yaml");
+        Files.writeString(specFile, """
+                name: scratch
+                models: [mlp]
+                data: synthetic
+                train_limit: 512
+                test_limit: 256
+                pretrain: {epochs: 2, lr: 0.05}
+                finetune: {epochs: 1, lr: 0.01}
+                methods: [global-magnitude]
+                compressions: [4]
+                structured: {criteria: [l1], targets: [params=2x]}
+                from_scratch: true
+                latency: false
+                """);
+        BenchSpec spec = BenchSpec.read(specFile);
+        Path db = dir.resolve("results.db");
+        try (ResultsStore store = ResultsStore.open(db)) {
+            assertThat(BenchRunner.builder().setSpec(spec).setStore(store).build().run())
+                    .isEqualTo(new BenchRunner.Summary(5, 0, 5, 0, 0));
+            List<Map<String, Object>> runs = store.runs();
+            for (String kind : new String[] {"unstructured", "structured"}) {
+                Map<String, Object> tuned = row(runs, kind, null);
+                Map<String, Object> scratch = row(runs, kind, "scratch");
+                Map<?, ?> details = (Map<?, ?>) scratch.get("metrics");
+                assertThat(((Map<?, ?>) details.get("recipe")).get("epochs")).as("2 dense + 1 fine-tuning epochs").isEqualTo(3);
+                assertThat(details.get("architectureOf")).isEqualTo(tuned.get("id"));
+                assertThat(number(scratch, "parameters")).isEqualTo(number(tuned, "parameters"));
+                assertThat(number(scratch, "nonzero_parameters")).isEqualTo(number(tuned, "nonzero_parameters"));
+                try (Model a = Checkpoint.load(dir.resolve("results.db.models/" + tuned.get("id") + ".p4j"));
+                        Model b = Checkpoint.load(dir.resolve("results.db.models/" + scratch.get("id") + ".p4j"))) {
+                    assertThat(b.graph().toString()).isEqualTo(a.graph().toString());
+                    float[] wa = a.parameter("fc1", "weight").value().toFloatArray();
+                    float[] wb = b.parameter("fc1", "weight").value().toFloatArray();
+                    int kept = 0;
+                    int differ = 0;
+                    for (int i = 0; i < wa.length; i++) {
+                        assertThat(wb[i] == 0).as("%s fc1[%d]: the same zeros", kind, i).isEqualTo(wa[i] == 0);
+                        kept += wa[i] != 0 ? 1 : 0;
+                        differ += wa[i] != wb[i] ? 1 : 0;
+                    }
+                    assertThat(differ).as("new values").isGreaterThan(kept * 9 / 10);
+                }
+            }
+            assertThat(BenchRunner.builder().setSpec(spec).setStore(store).build().run().ran()).isZero();
+            ReportWriter.write(store, dir.resolve("report"));
+            assertThat(Files.readString(dir.resolve("report/index.html")))
+                    .contains("global-magnitude (from scratch)", "structured l1 (global, from scratch)");
+        }
+    }
+
+    private static Map<String, Object> row(List<Map<String, Object>> runs, String kind, String retrain) {
+        return runs.stream().filter(r -> r.get("kind").equals(kind)
+                && java.util.Objects.equals(((Map<?, ?>) r.get("settings")).get("retrain"), retrain)).findFirst().orElseThrow();
     }
 
     @Test
