@@ -7,7 +7,10 @@
 # The density of the conv and linear weights but the classifier's that makes 10x of all
 # parameters. The pruning baseline is examples/bench-sparse-vs-pruning-<model>.yaml (6 epochs
 # dense, pruned by global magnitude, 2 of fine-tuning). A finished run is not run again.
-# PRUNE4J=path runs another launcher (e.g. a frozen build); METHODS="dense rigl" runs only those.
+# PRUNE4J=path runs another launcher (e.g. a frozen build); METHODS="dense rigl" runs only those;
+# EPOCHS=N (default 8) and LIMIT=N (first N training images) must match the model's spec, as for
+#   EPOCHS=4 LIMIT=20000 METHODS="dense static set rigl" benchmarks/sparse_training_study.sh resnet20 0.0926
+# THREADS=N sets the engine's threads (default 2).
 # Results: runs/sparse/<model>/<method>-s<seed>.json, runs/sparse-vs-pruning-<model>.db.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +26,12 @@ for seed in 0 1 2; do
       static|set|rigl) sparse=(--sparse "$method" --density "$density") ;;
       neq) sparse=(--neq 0.001) ;;
     esac
-    $p4j train --model "$model" --data fashion-mnist --epochs 8 --lr 0.1 --seed "$seed" --threads 2 "${sparse[@]}" \
+    $p4j train --model "$model" --data fashion-mnist --epochs "${EPOCHS:-8}" --lr 0.1 --seed "$seed" \
+        --threads "${THREADS:-2}" ${LIMIT:+--limit "$LIMIT"} "${sparse[@]}" \
         --json > "$out.tmp" 2> "runs/sparse/$model/$method-s$seed.log" && mv "$out.tmp" "$out"
   done
 done
-$p4j bench "examples/bench-sparse-vs-pruning-$model.yaml" --db "runs/sparse-vs-pruning-$model.db" --threads 2
+$p4j bench "examples/bench-sparse-vs-pruning-$model.yaml" --db "runs/sparse-vs-pruning-$model.db" --threads "${THREADS:-2}"
 python3 - "$model" <<'PY'
 import glob, json, sqlite3, statistics, sys
 model = sys.argv[1]
@@ -40,7 +44,7 @@ for f in glob.glob("runs/sparse/%s/*-s*.json" % model):
         rows.setdefault("neq: share of weight-gradient work saved (%)", []).append(100 * r["neq"]["savedBackwardShare"])
 db = sqlite3.connect("runs/sparse-vs-pruning-%s.db" % model)
 for kind, top1 in db.execute("select kind, top1_finetuned from runs"):
-    rows.setdefault("pruned (global magnitude 10x)" if kind != "dense" else "dense, 6 epochs", []).append(100 * top1)
+    rows.setdefault("pruned (global magnitude 10x)" if kind != "dense" else "dense, pretrain epochs only", []).append(100 * top1)
 for k, v in rows.items():
     print("%-32s %6.2f ± %.2f  (%d seeds: %s)" % (k, statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0,
                                                   len(v), ", ".join("%.2f" % x for x in sorted(v))))
