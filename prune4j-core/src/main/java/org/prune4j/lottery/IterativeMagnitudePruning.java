@@ -1,11 +1,9 @@
 package org.prune4j.lottery;
 
-import org.prune4j.data.Batch;
 import org.prune4j.data.DataLoader;
 import org.prune4j.metrics.SparsityStats;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
-import org.prune4j.model.Parameter;
 import org.prune4j.model.Provenance;
 import org.prune4j.sparsity.PrunableWeights;
 import org.prune4j.sparsity.UnstructuredPruner;
@@ -14,8 +12,6 @@ import org.prune4j.train.DataSplits;
 import org.prune4j.train.Evaluator;
 import org.prune4j.train.Trainer;
 import org.prune4j.train.TrainingRecipe;
-import org.prune4j.train.optim.Optimizer;
-import org.prune4j.train.schedule.LearningRateSchedule;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +19,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -110,7 +105,7 @@ public final class IterativeMagnitudePruning {
         if (dense == null) {
             SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
             Trainer.fit(model, training, train, List.of(snapshots));
-            dense = new LotteryState.Dense(top1(model), snapshots.at(0), snapshots.at(rewind.step()));
+            dense = new LotteryState.Dense(Evaluator.evaluate(model, data.testLoader()).top1(), snapshots.at(0), snapshots.at(rewind.step()));
             log.accept(String.format("dense: %.2f%% after %d steps (%.0f s)", 100 * dense.top1(), denseSteps,
                     seconds(start)));
             if (state != null) {
@@ -122,6 +117,9 @@ public final class IterativeMagnitudePruning {
         WeightSnapshot init = dense.init();
         WeightSnapshot rewindPoint = dense.rewindPoint();
         long retrainSteps = denseSteps - rewind.step();
+        Retraining retraining = new Retraining(data, training, rewind);
+        Colt colt = new Colt(data, splits, rate, includeClassifier, retraining);
+        LotteryControls lotteryControls = new LotteryControls(model.graph(), rewind, includeClassifier, retraining);
         UnstructuredPruner pruner = UnstructuredPruner.builder().setMethod(method).setCompression(1)
                 .optIncludeClassifier(includeClassifier).build();
         List<LotteryResult.Round> results = new ArrayList<>(state == null ? List.of() : state.rounds(finished));
@@ -135,22 +133,23 @@ public final class IterativeMagnitudePruning {
                 long roundStart = System.nanoTime();
                 List<Double> splitDensities = List.of();
                 if (splits > 1) {
-                    splitDensities = overlapOfSplits(masks, init, pruner);
+                    splitDensities = colt.round(model, masks, init, pruner);
                 } else {
                     pruner.pruneToDensity(model, masks, Math.pow(1 - rate, round));
                 }
                 if (rewind.restoresWeights()) {
                     rewindPoint.restore(model);
                 }
-                double peak = oracleGrid.length > 0 ? oracle(masks, train, retrainSteps)
+                double peak = oracleGrid.length > 0 ? oracle(masks, train, retrainSteps, retraining)
                         : maxLearningRate.at(round, rounds, training.learningRate());
                 if (oracleGrid.length == 0) {
-                    retrain(model, masks, train, retrainSteps, peak);
+                    retraining.retrain(model, masks, train, retrainSteps, peak);
                 }
-                double top1 = top1(model);
+                double top1 = retraining.top1(model);
                 Map<String, Double> controlTop1 = new LinkedHashMap<>();
                 for (Control c : controls) {
-                    controlTop1.put(c.label(), control(c, round, masks, init, rewindPoint, train, retrainSteps, peak));
+                    controlTop1.put(c.label(), lotteryControls.top1(c, round, masks, init, rewindPoint, train,
+                            retrainSteps, peak));
                 }
                 LotteryResult.Round result = new LotteryResult.Round(round, masks.kept() / (double) masks.size(),
                         SparsityStats.of(model).compression(), top1, controlTop1, splitDensities, peak,
@@ -175,70 +174,11 @@ public final class IterativeMagnitudePruning {
     }
 
     /**
-     * COLT's round (Cyclic Overlapping Lottery Tickets): on each of {@code splits} equal parts of
-     * the training data, a copy of the network starts from its initialization under the current
-     * masks, trains the dense training's epochs on that part and loses {@code rate} of its
-     * remaining weights by magnitude; the new masks keep only the weights every copy kept.
-     * Returns each copy's density.
-     */
-    private List<Double> overlapOfSplits(WeightMasks masks, WeightSnapshot init, UnstructuredPruner pruner) {
-        double density = masks.size() == 0 ? 1 : masks.kept() / (double) masks.size(); // no masks yet: dense
-        int part = data.train().size() / splits;
-        List<Map<String, float[]>> kept = new ArrayList<>();
-        List<Double> densities = new ArrayList<>();
-        for (int s = 0; s < splits; s++) {
-            DataSplits split = new DataSplits(data.name(), data.train().slice(s * part, (s + 1) * part), data.test());
-            DataLoader loader = split.trainLoader(training);
-            try (Model copy = Model.builder().setGraph(model.graph()).optSeed(training.seed()).build();
-                    WeightMasks own = new WeightMasks(copy)) {
-                init.restore(copy);
-                for (Parameter w : PrunableWeights.of(copy, includeClassifier)) {
-                    float[] m = masks.get(w.fullName());
-                    own.set(w, m != null ? m : ones((int) w.value().size()));
-                }
-                long steps = (long) training.epochs() * loader.batchesPerEpoch();
-                retrain(copy, own, loader, steps, 0, false, training.learningRate());
-                pruner.pruneToDensity(copy, own, density * (1 - rate));
-                kept.add(Map.copyOf(own.all()));
-                densities.add(own.kept() / (double) own.size());
-            }
-        }
-        Map<String, float[]> overlap = overlap(kept);
-        for (Parameter w : PrunableWeights.of(model, includeClassifier)) {
-            masks.set(w, overlap.get(w.fullName()));
-        }
-        masks.apply(model);
-        return densities;
-    }
-
-    /** The weights every mask keeps. */
-    static Map<String, float[]> overlap(List<Map<String, float[]>> masks) {
-        Map<String, float[]> overlap = new LinkedHashMap<>();
-        for (String name : masks.get(0).keySet()) {
-            float[] both = masks.get(0).get(name).clone();
-            for (Map<String, float[]> m : masks.subList(1, masks.size())) {
-                float[] other = m.get(name);
-                for (int i = 0; i < both.length; i++) {
-                    both[i] = both[i] != 0 && other[i] != 0 ? 1 : 0;
-                }
-            }
-            overlap.put(name, both);
-        }
-        return overlap;
-    }
-
-    private static float[] ones(int n) {
-        float[] m = new float[n];
-        java.util.Arrays.fill(m, 1);
-        return m;
-    }
-
-    /**
      * The oracle of the SILO paper: the round retrained once per peak rate of the grid from the
      * same start, the one with the best test accuracy kept (an upper bound, as it selects on the
      * test set); a peak whose training diverges is passed over. Returns the chosen peak.
      */
-    private double oracle(WeightMasks masks, DataLoader train, long steps) {
+    private double oracle(WeightMasks masks, DataLoader train, long steps, Retraining retraining) {
         WeightSnapshot start = WeightSnapshot.of(model);
         WeightSnapshot best = null;
         double bestTop1 = -1;
@@ -247,13 +187,13 @@ public final class IterativeMagnitudePruning {
         for (double peak : oracleGrid) {
             start.restore(model);
             try {
-                retrain(model, masks, train, steps, peak);
+                retraining.retrain(model, masks, train, steps, peak);
             } catch (IllegalStateException e) { // this peak diverged: the oracle picks among the others
                 log.accept("  peak rate " + peak + ": " + e.getMessage());
                 diverged = e;
                 continue;
             }
-            double top1 = top1(model);
+            double top1 = retraining.top1(model);
             if (top1 > bestTop1) {
                 bestTop1 = top1;
                 bestPeak = peak;
@@ -265,93 +205,6 @@ public final class IterativeMagnitudePruning {
         }
         best.restore(model);
         return bestPeak;
-    }
-
-    /**
-     * Trains {@code steps} optimizer steps with a fresh optimizer, the learning rate from the
-     * dense schedule scaled to {@code peak} as the rewind says, and the masks applied after every step.
-     */
-    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps, double peak) {
-        retrain(target, masks, train, steps, rewind.step(), rewind.kind() == Rewind.Kind.FINE_TUNE, peak);
-    }
-
-    /** ... from step {@code from} of the schedule over {@code train}'s batches, or at its final rate. */
-    private void retrain(Model target, WeightMasks masks, DataLoader train, long steps, long from, boolean finalRate,
-            double peak) {
-        int perEpoch = train.batchesPerEpoch();
-        TrainingRecipe recipe = peak == training.learningRate() ? training
-                : training.toBuilder().optLearningRate(peak).build();
-        LearningRateSchedule dense = recipe.newSchedule(perEpoch);
-        long total = (long) training.epochs() * perEpoch;
-        LearningRateSchedule segment = finalRate ? t -> dense.rateAt(total - 1) : t -> dense.rateAt(from + t);
-        masks.apply(target);
-        try (Optimizer optimizer = recipe.newOptimizer()) {
-            Trainer trainer = Trainer.builder().setModel(target).setOptimizer(optimizer).setSchedule(segment).build();
-            long done = 0;
-            for (int epoch = (int) (from / perEpoch); done < steps; epoch++) {
-                for (Batch batch : train.epoch(epoch)) {
-                    if (done == steps) {
-                        break;
-                    }
-                    trainer.step(batch);
-                    masks.apply(target);
-                    done++;
-                }
-            }
-        }
-    }
-
-    /** One control of one round, trained on a model of its own; returns its test accuracy. */
-    private double control(Control control, int round, WeightMasks ticketMasks, WeightSnapshot init,
-            WeightSnapshot rewindPoint, DataLoader train, long steps, double peak) {
-        ControlStart start = controlStart(control, round, ticketMasks.all(), init, rewindPoint);
-        try (Model other = start.model(); WeightMasks masks = new WeightMasks(other)) {
-            for (Parameter w : PrunableWeights.of(other, includeClassifier)) {
-                masks.set(w, start.masks().get(w.fullName()));
-            }
-            retrain(other, masks, train, steps, peak);
-            return top1(other);
-        }
-    }
-
-    /** A control's unmasked starting model and its masks. */
-    record ControlStart(Model model, Map<String, float[]> masks) {}
-
-    /**
-     * {@code reinit}: the ticket's masks on a new random initialization; {@code random-masks}:
-     * masks with the ticket's per-layer counts at random positions, on the weights the ticket
-     * starts from (its rewind point, or the initialization when it keeps its trained weights).
-     */
-    ControlStart controlStart(Control control, int round, Map<String, float[]> ticketMasks, WeightSnapshot init,
-            WeightSnapshot rewindPoint) {
-        long seed = training.seed() + 7919L * round + control.ordinal() + 1;
-        Model other = Model.builder().setGraph(model.graph()).optSeed(seed).build();
-        if (control == Control.REINIT) {
-            return new ControlStart(other, ticketMasks);
-        }
-        (rewind.restoresWeights() ? rewindPoint : init).restore(other);
-        return new ControlStart(other, randomMasks(ticketMasks, seed));
-    }
-
-    /** Masks with the same number of kept weights in each tensor, at random positions. */
-    static Map<String, float[]> randomMasks(Map<String, float[]> masks, long seed) {
-        Random rng = new Random(seed);
-        Map<String, float[]> shuffled = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : masks.entrySet()) {
-            float[] m = e.getValue().clone();
-            for (int i = m.length - 1; i > 0; i--) { // Fisher-Yates
-                int j = rng.nextInt(i + 1);
-                float t = m[i];
-                m[i] = m[j];
-                m[j] = t;
-            }
-            shuffled.put(e.getKey(), m);
-        }
-        return shuffled;
-    }
-
-    private double top1(Model m) {
-        return Evaluator.evaluate(m, data.testLoader()).top1();
     }
 
     private Map<String, Object> settings(long denseSteps) {

@@ -133,11 +133,10 @@ class IterativeMagnitudePruningTest {
             WeightSnapshot init = WeightSnapshot.of(m);
             UnstructuredPruner.builder().setMethod("global-magnitude").setCompression(1).build()
                     .pruneToDensity(m, ticket, 0.3);
-            IterativeMagnitudePruning imp = IterativeMagnitudePruning.builder().setModel(m).setData(DATA)
-                    .setTraining(TWO_EPOCHS).optRounds(1).build();
-            IterativeMagnitudePruning.ControlStart reinit = imp.controlStart(Control.REINIT, 1, ticket.all(), init, init);
-            IterativeMagnitudePruning.ControlStart random =
-                    imp.controlStart(Control.RANDOM_MASKS, 1, ticket.all(), init, init);
+            LotteryControls controls = new LotteryControls(m.graph(), Rewind.init(), false,
+                    new Retraining(DATA, TWO_EPOCHS, Rewind.init()));
+            LotteryControls.Start reinit = controls.start(Control.REINIT, 1, ticket.all(), init, init);
+            LotteryControls.Start random = controls.start(Control.RANDOM_MASKS, 1, ticket.all(), init, init);
             try (Model r = reinit.model(); Model s = random.model()) {
                 for (Parameter w : PrunableWeights.of(r, false)) {
                     String name = w.fullName();
@@ -165,7 +164,7 @@ class IterativeMagnitudePruningTest {
     void coltKeepsTheOverlapOfTheMasksFoundOnEachDataSplit() {
         Map<String, float[]> a = Map.of("w", new float[] {1, 1, 0, 0, 1});
         Map<String, float[]> b = Map.of("w", new float[] {1, 0, 1, 0, 1});
-        assertThat(IterativeMagnitudePruning.overlap(List.of(a, b)).get("w")).containsExactly(1, 0, 0, 0, 1);
+        assertThat(Colt.overlap(List.of(a, b)).get("w")).containsExactly(1, 0, 0, 0, 1);
         try (Model m = model("mlp", 6)) {
             LotteryResult r = IterativeMagnitudePruning.builder().setModel(m).setData(DATA).setTraining(TWO_EPOCHS)
                     .optRate(0.5).optRounds(2).optSplits(2).build().run();
