@@ -165,8 +165,12 @@ final class RunExecutor {
                 details.put("initializationSeed", initSeed);
                 details.put("architectureOf", twin.id());
                 details.put("checkpoint", out.getFileName().toString());
-                return new Result(RunMetrics.ofScratch(eval, SparsityStats.of(model), size(out), seconds(start), details),
-                        model.provenance().toMap());
+                SparsityStats denseStats;
+                try (Model reference = Checkpoint.load(denseCheckpoint(s.denseBase()))) {
+                    denseStats = SparsityStats.of(reference);
+                }
+                return new Result(RunMetrics.ofScratch(eval, SparsityStats.of(model), denseStats, size(out),
+                        seconds(start), details), model.provenance().toMap());
             }
         }
     }

@@ -32,12 +32,16 @@ public record RunMetrics(Double top1Before, Double top1Pruned, Double top1FineTu
                 stats.theoreticalSpeedUp(), null, null, sizeBytes, wallSeconds, details);
     }
 
-    /** A from-scratch run: nothing before, its evaluation after training. */
-    public static RunMetrics ofScratch(EvalResult after, SparsityStats stats, long sizeBytes, double wallSeconds,
-            Map<String, Object> details) {
+    /**
+     * A from-scratch run: nothing before, its evaluation after training; compression and speed-up
+     * against the dense model its architecture was pruned from.
+     */
+    public static RunMetrics ofScratch(EvalResult after, SparsityStats stats, SparsityStats dense, long sizeBytes,
+            double wallSeconds, Map<String, Object> details) {
         return new RunMetrics(null, null, after.top1(), after.top5(), after.loss(), stats.parameters(),
-                stats.nonZeroParameters(), stats.macs(), stats.nonZeroMacs(), stats.compression(),
-                stats.theoreticalSpeedUp(), null, null, sizeBytes, wallSeconds, details);
+                stats.nonZeroParameters(), stats.macs(), stats.nonZeroMacs(),
+                dense.parameters() / (double) stats.nonZeroParameters(), dense.macs() / (double) stats.nonZeroMacs(),
+                null, null, sizeBytes, wallSeconds, details);
     }
 
     /** A lottery run: the dense accuracy before, the last round's ticket after; every round in the details. */

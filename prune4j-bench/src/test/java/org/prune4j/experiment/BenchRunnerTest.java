@@ -111,6 +111,8 @@ class BenchRunnerTest {
                 assertThat(details.get("architectureOf")).isEqualTo(tuned.get("id"));
                 assertThat(number(scratch, "parameters")).isEqualTo(number(tuned, "parameters"));
                 assertThat(number(scratch, "nonzero_parameters")).isEqualTo(number(tuned, "nonzero_parameters"));
+                assertThat((double) scratch.get("actual_compression")).as("against the dense model")
+                        .isCloseTo((double) tuned.get("actual_compression"), org.assertj.core.data.Offset.offset(1e-6));
                 try (Model a = Checkpoint.load(dir.resolve("results.db.models/" + tuned.get("id") + ".p4j"));
                         Model b = Checkpoint.load(dir.resolve("results.db.models/" + scratch.get("id") + ".p4j"))) {
                     assertThat(b.graph().toString()).isEqualTo(a.graph().toString());
