@@ -101,19 +101,7 @@ public final class IterativeMagnitudePruning {
         long start = System.nanoTime();
         LotteryState state = outputDir == null ? null : new LotteryState(outputDir);
         int finished = state == null ? 0 : state.finishedRounds(settings(denseSteps)); // before any training
-        LotteryState.Dense dense = state != null && state.denseFinished() ? state.loadDense(model) : null;
-        if (dense == null) {
-            SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
-            Trainer.fit(model, training, train, List.of(snapshots));
-            dense = new LotteryState.Dense(Evaluator.evaluate(model, data.testLoader()).top1(), snapshots.at(0), snapshots.at(rewind.step()));
-            log.accept(String.format("dense: %.2f%% after %d steps (%.0f s)", 100 * dense.top1(), denseSteps,
-                    seconds(start)));
-            if (state != null) {
-                state.saveDense(model, dense, settings(denseSteps));
-            }
-        } else {
-            log.accept(String.format("dense: %.2f%%, trained already (%s)", 100 * dense.top1(), outputDir));
-        }
+        LotteryState.Dense dense = denseTraining(state, train, denseSteps);
         WeightSnapshot init = dense.init();
         WeightSnapshot rewindPoint = dense.rewindPoint();
         long retrainSteps = denseSteps - rewind.step();
@@ -171,6 +159,25 @@ public final class IterativeMagnitudePruning {
             Checkpoint.save(model, outputDir.resolve("ticket.p4j"));
         }
         return result;
+    }
+
+    /** Trains the dense model, saving its rewind states, or takes them from an earlier run's saved states. */
+    private LotteryState.Dense denseTraining(LotteryState state, DataLoader train, long denseSteps) {
+        if (state != null && state.denseFinished()) {
+            LotteryState.Dense saved = state.loadDense(model);
+            log.accept(String.format("dense: %.2f%%, trained already (%s)", 100 * saved.top1(), outputDir));
+            return saved;
+        }
+        long start = System.nanoTime();
+        SnapshotListener snapshots = new SnapshotListener(0, rewind.step());
+        Trainer.fit(model, training, train, List.of(snapshots));
+        double top1 = Evaluator.evaluate(model, data.testLoader()).top1();
+        LotteryState.Dense dense = new LotteryState.Dense(top1, snapshots.at(0), snapshots.at(rewind.step()));
+        log.accept(String.format("dense: %.2f%% after %d steps (%.0f s)", 100 * top1, denseSteps, seconds(start)));
+        if (state != null) {
+            state.saveDense(model, dense, settings(denseSteps));
+        }
+        return dense;
     }
 
     /**

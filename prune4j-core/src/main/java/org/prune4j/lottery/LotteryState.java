@@ -79,9 +79,10 @@ final class LotteryState {
         writeJson("dense.json", json);
     }
 
-    /** Restores the trained dense weights into {@code model} and returns the rewind states. */
+    /** Restores the trained dense weights (and how they were trained) into {@code model}; returns the rewind states. */
     Dense loadDense(Model model) {
         snapshot("dense.p4j").restore(model);
+        model.setProvenance(Checkpoint.readProvenance(file("dense.p4j")));
         double top1 = ((Number) readJson("dense.json", Map.class).get("top1")).doubleValue();
         return new Dense(top1, snapshot("init.p4j"),
                 snapshot("rewind.p4j"));
