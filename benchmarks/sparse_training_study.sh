@@ -9,15 +9,15 @@
 # dense, pruned by global magnitude, 2 of fine-tuning). A finished run is not run again.
 # PRUNE4J=path runs another launcher (e.g. a frozen build); METHODS="dense rigl" runs only those;
 # EPOCHS=N (default 8) and LIMIT=N (first N training images) must match the model's spec, as for
-#   EPOCHS=4 LIMIT=20000 METHODS="dense static set rigl" benchmarks/sparse_training_study.sh resnet20 0.0926
-# THREADS=N sets the engine's threads (default 2).
+#   SEEDS=0 EPOCHS=4 LIMIT=10000 METHODS="dense static set rigl" benchmarks/sparse_training_study.sh resnet20 0.0926
+# THREADS=N sets the engine's threads (default 2); SEEDS="0" runs only those seeds (match the spec's).
 # Results: runs/sparse/<model>/<method>-s<seed>.json, runs/sparse-vs-pruning-<model>.db.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 p4j=${PRUNE4J:-./prune4j}
 model=${1:-mlp}; density=${2:-0.095}
 mkdir -p runs/sparse/$model
-for seed in 0 1 2; do
+for seed in ${SEEDS:-0 1 2}; do
   for method in ${METHODS:-dense static set rigl neq}; do
     out=runs/sparse/$model/$method-s$seed.json
     [[ -f $out ]] && continue

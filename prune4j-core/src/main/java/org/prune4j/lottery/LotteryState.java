@@ -120,17 +120,6 @@ final class LotteryState {
         }
     }
 
-    /** The state files by name, for a run's provenance. */
-    Map<String, String> files() {
-        Map<String, String> files = new LinkedHashMap<>();
-        try (var list = Files.list(dir)) {
-            list.map(Path::getFileName).map(Path::toString).sorted().forEach(f -> files.put(f, dir.resolve(f).toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        return files;
-    }
-
     private WeightSnapshot snapshot(String name) {
         try (Model saved = Checkpoint.load(file(name))) {
             return WeightSnapshot.of(saved);
