@@ -171,16 +171,9 @@ public final class ChannelGating {
         for (Batch batch : data.epoch(0)) {
             try (NDManager step = model.manager().newSubManager()) {
                 GatedBatch out = forward(batch.toNDList(step).get(0), mode);
-                float[] logits = out.logits().toType(DataType.FLOAT32, false).toFloatArray();
-                int classes = logits.length / batch.size();
+                long[] predicted = out.logits().argMax(1).toLongArray();
                 for (int s = 0; s < batch.size(); s++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        if (logits[s * classes + c] > logits[s * classes + best]) {
-                            best = c;
-                        }
-                    }
-                    correct += best == batch.labels()[s] ? 1 : 0;
+                    correct += predicted[s] == batch.labels()[s] ? 1 : 0;
                     macs += executedMacs(out.kept(s));
                 }
                 samples += batch.size();
