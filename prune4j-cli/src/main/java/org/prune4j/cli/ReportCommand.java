@@ -5,12 +5,14 @@ import org.prune4j.report.LotteryReport;
 import org.prune4j.report.ReportWriter;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -22,6 +24,9 @@ import java.util.concurrent.Callable;
         description = "Write plots (PNG and SVG) and an HTML page from a results database, or the accuracy per "
                 + "round (lottery.md, lottery-MODEL.png) from a directory of 'prune4j lottery --out' runs.")
 final class ReportCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
 
     @Parameters(index = "0", paramLabel = "DB|DIR", description = "Results database written by 'prune4j bench', or "
             + "a directory of 'prune4j lottery --out' runs.")
@@ -39,16 +44,21 @@ final class ReportCommand implements Callable<Integer> {
         if (delta != null && !(delta >= 0)) {
             throw new IllegalArgumentException("--delta must be >= 0, got " + delta);
         }
+        List<Path> files;
         if (LotteryReport.isLotteryDirectory(db)) {
-            LotteryReport.write(db, out).forEach(System.out::println);
-            return 0;
-        }
-        if (!Files.isRegularFile(db)) {
+            files = LotteryReport.write(db, out);
+        } else if (!Files.isRegularFile(db)) {
             throw new IllegalArgumentException("results database " + db + " does not exist");
+        } else {
+            try (ResultsStore store = ResultsStore.open(db)) {
+                files = delta == null ? ReportWriter.write(store, out) : ReportWriter.write(store, out, delta);
+            }
         }
-        try (ResultsStore store = ResultsStore.open(db)) {
-            List<Path> files = delta == null ? ReportWriter.write(store, out) : ReportWriter.write(store, out, delta);
-            files.forEach(f -> System.out.println(f));
+        if (common.json) {
+            System.out.println(CommonOptions.toJson(Map.of("source", db.toString(), "files",
+                    files.stream().map(Path::toString).toList())));
+        } else {
+            files.forEach(System.out::println);
         }
         return 0;
     }

@@ -42,6 +42,12 @@ class LotteryCommandTest extends CliOutputCapture {
         assertThat(Files.readString(dir.resolve("report/lottery.md"))).contains("## mlp",
                 "| round | weights left (rewinding) | rewind iteration:2 | rewind iteration:2, reinit |", "| 2 | 25.0% |");
         assertThat(dir.resolve("report/lottery-mlp.png")).isRegularFile();
+
+        out.reset();
+        assertThat(Prune4jCli.run("report", dir.toString(), "--out", dir.resolve("report").toString(), "--json"))
+                .as(err.toString()).isZero();
+        assertThat((List<String>) new ObjectMapper().readValue(lastLine(), Map.class).get("files"))
+                .containsExactly(dir.resolve("report/lottery-mlp.png").toString(), dir.resolve("report/lottery.md").toString());
     }
 
     @Test

@@ -18,13 +18,11 @@ import org.prune4j.graph.OpRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,11 +73,8 @@ public final class Checkpoint {
             doc.put("provenance", model.provenance().toMap());
         }
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+            AtomicFile.write(file, out -> {
+                try (ZipOutputStream zip = new ZipOutputStream(out)) {
                     zip.putNextEntry(new ZipEntry(MODEL_ENTRY));
                     zip.write(JSON.writeValueAsBytes(doc));
                     zip.closeEntry();
@@ -87,10 +82,7 @@ public final class Checkpoint {
                     weights.writeTo(zip);
                     zip.closeEntry();
                 }
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         } catch (IOException e) {
             throw new CheckpointException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }

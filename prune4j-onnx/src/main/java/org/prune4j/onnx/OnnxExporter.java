@@ -34,6 +34,7 @@ import org.prune4j.graph.ops.MulOp;
 import org.prune4j.graph.ops.Pool2dOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
 import org.prune4j.graph.ops.SoftmaxOp;
+import org.prune4j.model.AtomicFile;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.plugin.Plugins;
@@ -42,9 +43,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +66,7 @@ public final class OnnxExporter {
     public static void export(Model model, Path file) {
         byte[] bytes = toProto(model).toByteArray();
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(file, out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write ONNX file " + file + ": " + e.getMessage(), e);
         }

@@ -40,7 +40,8 @@ import java.util.TreeSet;
  * is evaluated, so {@code x.view(x.size(0), -1)} imports as a flatten; Reshape → Transpose →
  * Reshape channel shuffles import as a channel-shuffle node that pruning leaves untouched.
  * Anything else fails with an {@link OnnxImportException} naming the file, the node and what is
- * supported. Each ONNX op type has a {@link NodeConverter}, grouped by family in the
+ * supported; every op type without a converter is listed at once, with its count and first node.
+ * Each ONNX op type has a {@link NodeConverter}, grouped by family in the
  * {@code *Converters} classes; {@link #register} adds or replaces one.
  */
 public final class OnnxImporter {
@@ -183,6 +184,7 @@ public final class OnnxImporter {
             }
         }
         List<NodeProto> nodes = g.getNodeList();
+        refuseUnsupportedOps(ctx, nodes);
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             if (ctx.skipped.contains(ctx.nodeId(n, i))) {
@@ -249,6 +251,29 @@ public final class OnnxImporter {
         ctx.graph.setInput(name, new Shape(perSample));
         ctx.values.put(in.getName(), new ImportValue.Act(name));
         return name;
+    }
+
+    /** Names every op type (with its domain) no converter handles, each with its count and first node, in one error. */
+    private static void refuseUnsupportedOps(ImportContext ctx, List<NodeProto> nodes) {
+        Map<String, List<String>> unsupported = new LinkedHashMap<>();
+        Set<String> supported = supportedOps();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto n = nodes.get(i);
+            boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+            if (!defaultDomain || !supported.contains(n.getOpType())) {
+                String op = defaultDomain ? n.getOpType() : n.getDomain() + "." + n.getOpType();
+                unsupported.computeIfAbsent(op, k -> new java.util.ArrayList<>())
+                        .add(n.getName().isEmpty() ? "#" + i : n.getName());
+            }
+        }
+        if (unsupported.isEmpty()) {
+            return;
+        }
+        StringBuilder s = new StringBuilder();
+        unsupported.forEach((op, at) -> s.append(s.length() == 0 ? "" : ", ").append('\'').append(op).append("' ×")
+                .append(at.size()).append(" (first: node '").append(at.get(0)).append("')"));
+        throw ctx.fail(unsupported.size() + " op type" + (unsupported.size() == 1 ? " is" : "s are")
+                + " not supported: " + s + "; supported ops: " + supported);
     }
 
     private static void convertNode(ImportContext ctx, NodeProto n, int index, List<NodeProto> nodes) {

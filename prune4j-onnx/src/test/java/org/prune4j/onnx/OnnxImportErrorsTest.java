@@ -49,6 +49,29 @@ class OnnxImportErrorsTest {
     }
 
     @Test
+    void everyUnsupportedOpTypeOfAFileIsNamedAtOnceWithItsCountAndFirstNode() throws IOException {
+        ModelProto m = fixture("resnet");
+        ModelProto.Builder b = m.toBuilder();
+        java.util.List<NodeProto> nodes = m.getGraph().getNodeList();
+        java.util.List<Integer> relus = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).getOpType().equals("Relu")) {
+                relus.add(i);
+            }
+        }
+        assertThat(relus.size()).isGreaterThanOrEqualTo(3);
+        b.getGraphBuilder().setNode(relus.get(0), nodes.get(relus.get(0)).toBuilder().setOpType("Elu"));
+        b.getGraphBuilder().setNode(relus.get(1), nodes.get(relus.get(1)).toBuilder().setOpType("Elu"));
+        b.getGraphBuilder().setNode(relus.get(2), nodes.get(relus.get(2)).toBuilder().setOpType("Relu")
+                .setDomain("com.example"));
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(b.build().toByteArray(), "m.onnx"))
+                .isInstanceOf(OnnxImportException.class).isNotInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("m.onnx: 2 op types are not supported: 'Elu' ×2 (first: node '"
+                        + nodes.get(relus.get(0)).getName() + "'), 'com.example.Relu' ×1 (first: node '"
+                        + nodes.get(relus.get(2)).getName() + "')");
+    }
+
+    @Test
     void aMissingInitializerIsNamed() throws IOException {
         ModelProto m = fixture("resnet");
         ModelProto.Builder b = m.toBuilder();

@@ -1,0 +1,75 @@
+package org.prune4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prune4j.model.Checkpoint;
+import org.prune4j.model.Model;
+import org.prune4j.zoo.ModelZoo;
+import org.prune4j.zoo.ZooOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What `export` and `inspect` do with files: permissions, JSON, and a file that cannot be imported. */
+class OnnxFilesCommandTest extends CliOutputCapture {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void exportedFilesAndCheckpointsGetTheUsualPermissionsNotOwnerOnlyOnesAndExportSpeaksJson() throws Exception {
+        Path checkpoint = dir.resolve("lenet5.p4j");
+        try (Model m = Model.builder().setGraph(ModelZoo.build("lenet5", new ZooOptions(1, 28, 10, 0.5))).build()) {
+            Checkpoint.save(m, checkpoint);
+        }
+        Path onnx = dir.resolve("lenet5.onnx");
+        assertThat(Prune4jCli.run("export", "--model", checkpoint.toString(), "--out", onnx.toString(), "--json"))
+                .as(err.toString()).isZero();
+        Map<String, Object> r = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat(r).containsEntry("onnx", onnx.toString());
+        assertThat(((Number) r.get("bytes")).longValue()).isEqualTo(Files.size(onnx));
+
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain")));
+        assertThat(Files.getPosixFilePermissions(onnx)).isEqualTo(usual);
+        assertThat(Files.getPosixFilePermissions(checkpoint)).isEqualTo(usual);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
+                    .containsExactlyInAnyOrder("lenet5.p4j", "lenet5.onnx", "plain");
+        }
+    }
+
+    @Test
+    void aWellFormedFileWithUnsupportedOpsExitsWithOneNamingEveryOneOfThem() throws Exception {
+        Path checkpoint = dir.resolve("lenet5.p4j");
+        try (Model m = Model.builder().setGraph(ModelZoo.build("lenet5", new ZooOptions(1, 28, 10, 0.5))).build()) {
+            Checkpoint.save(m, checkpoint);
+        }
+        Path onnx = dir.resolve("lenet5.onnx");
+        assertThat(Prune4jCli.run("export", "--model", checkpoint.toString(), "--out", onnx.toString())).isZero();
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(onnx)).toBuilder();
+        List<NodeProto> nodes = b.getGraph().getNodeList();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).getOpType().equals("Relu")) {
+                b.getGraphBuilder().setNode(i, nodes.get(i).toBuilder().setOpType("Gelu"));
+            } else if (nodes.get(i).getOpType().equals("MaxPool")) {
+                b.getGraphBuilder().setNode(i, nodes.get(i).toBuilder().setOpType("LpPool"));
+            }
+        }
+        Path broken = dir.resolve("broken.onnx");
+        Files.write(broken, b.build().toByteArray());
+        assertThat(Prune4jCli.run("inspect", broken.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(broken + ": 2 op types are not supported: 'Gelu' ×")
+                .contains("'LpPool' ×2 (first: node '");
+    }
+}
