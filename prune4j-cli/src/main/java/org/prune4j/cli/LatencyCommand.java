@@ -29,8 +29,9 @@ final class LatencyCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "MODEL.onnx")
     List<Path> files;
 
-    @Option(names = "--batch", defaultValue = "128", description = "The larger batch size (default: 128).")
-    int batch;
+    @Option(names = "--batch", description = "The larger batch size (default: 128, or the files' fixed batch "
+            + "when their input has one).")
+    Integer batch;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Interleaved rounds (default: 5).")
     int rounds;
@@ -41,6 +42,30 @@ final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--data-dir")
     Path dataDir;
 
+    /**
+     * The batch sizes to time: 1 and {@code --batch} (default 128) for files with a dynamic batch;
+     * a file whose input fixes the batch can only be timed at that batch, so it is the only one,
+     * and a different {@code --batch}, or files fixing different batches, are refused.
+     */
+    private int[] batchSizes(List<OnnxRuntimeRunner> runners) {
+        java.util.Map<Integer, Path> fixed = new java.util.TreeMap<>();
+        for (int i = 0; i < runners.size(); i++) {
+            if (runners.get(i).fixedBatch() > 0) {
+                fixed.putIfAbsent(runners.get(i).fixedBatch(), files.get(i));
+            }
+        }
+        if (fixed.isEmpty()) {
+            return new int[] {1, batch == null ? 128 : batch};
+        }
+        int only = fixed.keySet().iterator().next();
+        if (fixed.size() > 1 || (batch != null && batch != only)) {
+            throw new IllegalArgumentException("the files fix their batch size (" + fixed + (batch != null
+                    ? "), so they cannot be timed at --batch " + batch : "), differently")
+                    + "; give files with one fixed batch or a dynamic one (prune4j export writes a dynamic batch)");
+        }
+        return new int[] {only};
+    }
+
     @Override
     public Integer call() {
         for (Path f : files) {
@@ -48,7 +73,7 @@ final class LatencyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no such ONNX file: " + f);
             }
         }
-        if (batch < 1 || rounds < 1) {
+        if ((batch != null && batch < 1) || rounds < 1) {
             throw new IllegalArgumentException("--batch and --rounds must be positive, got " + batch + " and " + rounds);
         }
         int threads = common.threads == null ? 0 : common.threads;
@@ -57,12 +82,14 @@ final class LatencyCommand implements Callable<Integer> {
             for (Path f : files) {
                 runners.add(OnnxRuntimeRunner.open(f, threads));
             }
-            int[] batches = {1, batch};
-            double[][][] times = new double[files.size()][2][rounds];
+            int[] batches = batchSizes(runners);
+            double[][][] times = new double[files.size()][batches.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < runners.size(); i++) {
-                    times[i][0][r] = runners.get(i).medianMillis(1, 10, 51);
-                    times[i][1][r] = runners.get(i).medianMillis(batch, 2, 7);
+                    for (int b = 0; b < batches.length; b++) {
+                        times[i][b][r] = batches[b] == 1 ? runners.get(i).medianMillis(1, 10, 51)
+                                : runners.get(i).medianMillis(batches[b], 2, 7);
+                    }
                 }
             }
             org.prune4j.data.DataLoader test = data == null ? null : org.prune4j.train.DataPipeline.evalLoader(data,
@@ -71,7 +98,7 @@ final class LatencyCommand implements Callable<Integer> {
             for (int i = 0; i < files.size(); i++) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("file", files.get(i).toString());
-                for (int b = 0; b < 2; b++) {
+                for (int b = 0; b < batches.length; b++) {
                     row.put("batch" + batches[b] + "Ms", median(times[i][b]));
                     row.put("speedUpBatch" + batches[b], median(times[0][b]) / median(times[i][b]));
                 }
@@ -84,16 +111,26 @@ final class LatencyCommand implements Callable<Integer> {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("threads", threads);
                 out.put("rounds", rounds);
+                out.put("batches", batches);
                 out.put("models", rows);
                 System.out.println(CommonOptions.toJson(out));
             } else {
                 System.out.printf("ONNX Runtime, %s threads, median of %d interleaved rounds%n",
                         threads == 0 ? "default" : threads, rounds);
-                System.out.printf("%-50s %12s %10s %12s %10s%n", "file", "batch 1 ms", "speed-up", "batch " + batch + " ms", "speed-up");
+                StringBuilder header = new StringBuilder(String.format("%-50s", "file"));
+                for (int b : batches) {
+                    header.append(String.format(" %14s %10s", "batch " + b + " ms", "speed-up"));
+                }
+                System.out.println(header);
                 for (Map<String, Object> row : rows) {
-                    System.out.printf("%-50s %12.3f %9.2fx %12.2f %9.2fx%s%n", row.get("file"), row.get("batch1Ms"),
-                            row.get("speedUpBatch1"), row.get("batch" + batch + "Ms"), row.get("speedUpBatch" + batch),
-                            row.containsKey("top1") ? String.format("   top-1 %.2f%%", 100 * (double) row.get("top1")) : "");
+                    StringBuilder line = new StringBuilder(String.format("%-50s", row.get("file")));
+                    for (int b : batches) {
+                        line.append(String.format(" %14.3f %9.2fx", row.get("batch" + b + "Ms"), row.get("speedUpBatch" + b)));
+                    }
+                    if (row.containsKey("top1")) {
+                        line.append(String.format("   top-1 %.2f%%", 100 * (double) row.get("top1")));
+                    }
+                    System.out.println(line);
                 }
             }
         } finally {

@@ -50,6 +50,42 @@ class OnnxFilesCommandTest extends CliOutputCapture {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void latencyTimesAFileWithAFixedBatchAtThatBatchAndItsAccuracyEqualsTheDynamicFiles() throws Exception {
+        Path checkpoint = dir.resolve("lenet5.p4j");
+        try (Model m = Model.builder().setGraph(ModelZoo.build("lenet5", new ZooOptions(1, 28, 10, 0.5))).optSeed(3)
+                .build()) {
+            Checkpoint.save(m, checkpoint);
+        }
+        Path dynamic = dir.resolve("dynamic.onnx");
+        assertThat(Prune4jCli.run("export", "--model", checkpoint.toString(), "--out", dynamic.toString())).isZero();
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(dynamic)).toBuilder();
+        b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                .setDim(0, ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1));
+        Path fixed = dir.resolve("fixed.onnx");
+        Files.write(fixed, b.build().toByteArray());
+
+        out.reset();
+        assertThat(Prune4jCli.run("latency", dynamic.toString(), "--batch", "4", "--rounds", "1", "--data", "synthetic",
+                "--json")).as(err.toString()).isZero();
+        Map<String, Object> d = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat((List<Integer>) d.get("batches")).containsExactly(1, 4);
+        out.reset();
+        assertThat(Prune4jCli.run("latency", fixed.toString(), "--rounds", "1", "--data", "synthetic", "--json"))
+                .as(err.toString()).isZero();
+        Map<String, Object> f = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat((List<Integer>) f.get("batches")).as("the file's fixed batch only").containsExactly(1);
+        double top1 = (Double) ((List<Map<String, Object>>) f.get("models")).get(0).get("top1");
+        assertThat(top1).as("run in slices of one, the same predictions")
+                .isEqualTo((Double) ((List<Map<String, Object>>) d.get("models")).get(0).get("top1"));
+
+        err.reset();
+        assertThat(Prune4jCli.run("latency", fixed.toString(), "--batch", "128")).isEqualTo(2);
+        assertThat(err.toString()).contains("the files fix their batch size ({1=" + fixed + "}), so they cannot be "
+                + "timed at --batch 128");
+    }
+
+    @Test
     void aWellFormedFileWithUnsupportedOpsExitsWithOneNamingEveryOneOfThem() throws Exception {
         Path checkpoint = dir.resolve("lenet5.p4j");
         try (Model m = Model.builder().setGraph(ModelZoo.build("lenet5", new ZooOptions(1, 28, 10, 0.5))).build()) {

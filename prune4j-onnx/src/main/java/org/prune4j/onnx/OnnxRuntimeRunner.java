@@ -28,6 +28,7 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
     private final OrtSession session;
     private final String inputName;
     private final long[] perSampleShape;
+    private final int fixedBatch;
 
     private OnnxRuntimeRunner(Path file, OrtEnvironment env, OrtSession session) throws OrtException {
         this.file = file;
@@ -40,6 +41,7 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
         }
         long[] shape = info.getShape();
         this.perSampleShape = Arrays.copyOfRange(shape, 1, shape.length);
+        this.fixedBatch = shape.length > 0 && shape[0] > 0 ? (int) shape[0] : 0;
         if (Arrays.stream(perSampleShape).anyMatch(d -> d <= 0)) {
             throw new IllegalArgumentException("input '" + inputName + "' has a dynamic per-sample shape "
                     + Arrays.toString(shape) + "; only the batch dimension may be dynamic");
@@ -74,8 +76,37 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
         return perSampleShape.clone();
     }
 
-    /** The first output for a batch of {@code batch} samples, flattened. */
+    /** The batch size the file's input fixes (PyTorch's exporter writes 1 unless told otherwise), or 0 if dynamic. */
+    public int fixedBatch() {
+        return fixedBatch;
+    }
+
+    /**
+     * The first output for a batch of {@code batch} samples, flattened. A file with a fixed batch
+     * runs the samples in slices of that size (the last one padded with zeros and its padding's
+     * outputs dropped), so accuracy works on any file; latency should ask for the fixed batch.
+     */
     public float[] run(float[] input, int batch) {
+        if (fixedBatch == 0 || batch == fixedBatch) {
+            return runOnce(input, batch);
+        }
+        int perSample = input.length / batch;
+        float[] out = null;
+        int outPerSample = 0;
+        for (int from = 0; from < batch; from += fixedBatch) {
+            int n = Math.min(fixedBatch, batch - from);
+            float[] slice = Arrays.copyOfRange(input, from * perSample, (from + fixedBatch) * perSample); // zero-padded
+            float[] o = runOnce(slice, fixedBatch);
+            if (out == null) {
+                outPerSample = o.length / fixedBatch;
+                out = new float[batch * outPerSample];
+            }
+            System.arraycopy(o, 0, out, from * outPerSample, n * outPerSample);
+        }
+        return out;
+    }
+
+    private float[] runOnce(float[] input, int batch) {
         long[] shape = new long[perSampleShape.length + 1];
         shape[0] = batch;
         System.arraycopy(perSampleShape, 0, shape, 1, perSampleShape.length);
