@@ -39,6 +39,10 @@ final class ShapeConverters {
             ctx.alias(n, new Const(ImportContext.toFloats(l), l, new long[] {l.length}));
             return;
         }
+        if (n.getInputCount() == 1) { // valid ONNX (DenseNet's first dense block writes it): an identity
+            ctx.alias(n, ctx.input(n, 0));
+            return;
+        }
         for (int i = 0; i < n.getInputCount(); i++) {
             inputs.add(ctx.act(n, i, index));
         }
