@@ -192,6 +192,9 @@ public final class OnnxExporter {
         if (!max) {
             b.addAttribute(integer("count_include_pad", 1));
         }
+        if (Boolean.TRUE.equals(a.get("ceilMode"))) {
+            b.addAttribute(integer("ceil_mode", 1));
+        }
         g.addNode(b);
     }
 

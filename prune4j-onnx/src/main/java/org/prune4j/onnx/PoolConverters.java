@@ -41,16 +41,19 @@ final class PoolConverters {
         String autoPad = a.containsKey("auto_pad") ? a.get("auto_pad").getS().toStringUtf8() : "NOTSET";
         boolean square = k != null && k.length == 2 && k[0] == k[1] && s[0] == s[1]
                 && p[0] == p[1] && p[1] == p[2] && p[2] == p[3] && d[0] == 1 && d[1] == 1;
-        if (!square || ImportContext.intAttr(a, "ceil_mode", 0) != 0 || !(autoPad.equals("NOTSET") || autoPad.equals("VALID"))) {
+        boolean max = n.getOpType().equals("MaxPool");
+        boolean ceil = ImportContext.intAttr(a, "ceil_mode", 0) != 0;
+        if (!square || (ceil && !max) || !(autoPad.equals("NOTSET") || autoPad.equals("VALID"))) {
             throw ctx.failAt(n, index, n.getOpType() + " with kernel " + Arrays.toString(k) + ", strides "
                     + Arrays.toString(s) + ", pads " + Arrays.toString(p) + ", ceil_mode " + ImportContext.intAttr(a, "ceil_mode", 0)
-                    + " is not supported; prune4j pools with square kernels, equal strides, equal pads, floor mode");
+                    + " is not supported; prune4j pools with square kernels, equal strides, equal pads, floor mode "
+                    + "(and ceil mode for MaxPool)");
         }
-        boolean max = n.getOpType().equals("MaxPool");
         if (!max && ownPads && ImportContext.intAttr(a, "count_include_pad", 0) == 0) {
             throw ctx.failAt(n, index, "AveragePool with padding must count the padding (count_include_pad=1)");
         }
-        ctx.add(n, index, new Pool2dOp(max ? Pool2dOp.Kind.MAX : Pool2dOp.Kind.AVG, (int) k[0], (int) s[0], (int) p[0]), in);
+        ctx.add(n, index, new Pool2dOp(max ? Pool2dOp.Kind.MAX : Pool2dOp.Kind.AVG, (int) k[0], (int) s[0], (int) p[0],
+                ceil), in);
     }
 
     static void reduceMean(ImportContext ctx, NodeProto n, int index) {

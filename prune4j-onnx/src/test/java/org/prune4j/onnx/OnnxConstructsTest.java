@@ -16,6 +16,45 @@ import java.util.Random;
 /** ONNX constructs of the torchvision models that import as what they mean. */
 class OnnxConstructsTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    @Test
+    void ceilModeMaxPoolingKeepsTheLastPartialWindowAndRoundTripsThroughOnnxRuntime() throws Exception {
+        org.prune4j.graph.Graph g = org.prune4j.graph.Graph.builder().setInput("x", new ai.djl.ndarray.types.Shape(1, 8, 8))
+                .add("pool", new org.prune4j.graph.ops.Pool2dOp(org.prune4j.graph.ops.Pool2dOp.Kind.MAX, 3, 2, 0, true), "x")
+                .add("conv", org.prune4j.graph.ops.Conv2dOp.builder().setOutChannels(2).setKernel(1).build(), "pool")
+                .add("flat", new org.prune4j.graph.ops.FlattenOp(), "conv")
+                .add("fc", new org.prune4j.graph.ops.LinearOp(3), "flat").setOutput("fc").build();
+        assertThat(g.shapeOf("pool")).as("floor mode would give 3x3").isEqualTo(new ai.djl.ndarray.types.Shape(1, 4, 4));
+        try (Model m = Model.builder().setGraph(g).optSeed(2).build(); NDManager nd = m.manager().newSubManager()) {
+            float[] x = new float[2 * 64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 64; // increasing: every window's maximum is its bottom-right element
+            }
+            NDArray input = nd.create(x, new ai.djl.ndarray.types.Shape(2, 1, 8, 8));
+            float[] pooled = new float[16];
+            m.forward(input, false, java.util.Map.of(), (node, out) -> {
+                if (node.equals("pool")) {
+                    System.arraycopy(out.toFloatArray(), 0, pooled, 0, 16);
+                }
+            }).close();
+            assertThat(pooled).containsExactly(18, 20, 22, 23, 34, 36, 38, 39, 50, 52, 54, 55, 58, 60, 62, 63);
+
+            java.nio.file.Path file = dir.resolve("ceil.onnx");
+            OnnxExporter.export(m, file);
+            float[] engine = m.forward(input, false).toFloatArray();
+            try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(file, 1); Model back = OnnxImporter.load(file)) {
+                float[] runtime = ort.run(x, 2);
+                float[] imported = back.forward(input, false).toFloatArray();
+                for (int i = 0; i < engine.length; i++) {
+                    assertThat(runtime[i]).isCloseTo(engine[i], org.assertj.core.data.Offset.offset(1e-4f * (1 + Math.abs(engine[i]))));
+                    assertThat(imported[i]).isEqualTo(engine[i]);
+                }
+            }
+        }
+    }
+
     @Test
     void aConcatOfASingleInputImportsAsTheIdentityItIs() throws Exception {
         ModelProto m = OnnxImportErrorsTest.fixture("resnet");

@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Max or average pooling over a window (floor mode; average counts padding, as PyTorch). */
+/**
+ * Max or average pooling over a window (average counts padding, as PyTorch). Floor mode, or for
+ * max pooling ceil mode (GoogLeNet's and SqueezeNet's): the last window may run past the input,
+ * but never starts in the padding, as in PyTorch and ONNX.
+ */
 public final class Pool2dOp implements Op {
 
     public static final String TYPE = "pool2d";
@@ -31,8 +35,13 @@ public final class Pool2dOp implements Op {
     private final int kernel;
     private final int stride;
     private final int padding;
+    private final boolean ceilMode;
 
     public Pool2dOp(Kind kind, int kernel, int stride, int padding) {
+        this(kind, kernel, stride, padding, false);
+    }
+
+    public Pool2dOp(Kind kind, int kernel, int stride, int padding, boolean ceilMode) {
         ShapeChecks.positive("pool kernel", kernel);
         ShapeChecks.positive("pool stride", stride);
         ShapeChecks.nonNegative("pool padding", padding);
@@ -43,7 +52,11 @@ public final class Pool2dOp implements Op {
         this.kind = kind;
         this.kernel = kernel;
         this.stride = stride;
+        if (ceilMode && kind != Kind.MAX) {
+            throw new IllegalArgumentException("ceil mode is supported for max pooling only");
+        }
         this.padding = padding;
+        this.ceilMode = ceilMode;
     }
 
     public static Pool2dOp max(int kernel, int stride) {
@@ -66,9 +79,16 @@ public final class Pool2dOp implements Op {
     @Override
     public Shape outputShape(List<Shape> inputs) {
         Shape in = ShapeChecks.image(inputs);
-        return new Shape(in.get(0),
-                ShapeChecks.windowOutput("height", in.get(1), kernel, stride, padding, 1),
-                ShapeChecks.windowOutput("width", in.get(2), kernel, stride, padding, 1));
+        return new Shape(in.get(0), size("height", in.get(1)), size("width", in.get(2)));
+    }
+
+    private long size(String axis, long in) {
+        long floor = ShapeChecks.windowOutput(axis, in, kernel, stride, padding, 1);
+        if (!ceilMode || (in + 2L * padding - kernel) % stride == 0) {
+            return floor;
+        }
+        // one more window for the remainder, unless it would start in the right padding
+        return floor * stride >= in + padding ? floor : floor + 1;
     }
 
     @Override
@@ -77,7 +97,7 @@ public final class Pool2dOp implements Op {
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(padding, padding);
         return kind == Kind.MAX
-                ? Pool.maxPool2d(inputs.get(0), k, s, p, false)
+                ? Pool.maxPool2d(inputs.get(0), k, s, p, ceilMode)
                 : Pool.avgPool2d(inputs.get(0), k, s, p, false, true);
     }
 
@@ -88,12 +108,16 @@ public final class Pool2dOp implements Op {
         a.put("kernel", kernel);
         a.put("stride", stride);
         a.put("padding", padding);
+        if (ceilMode) { // absent in floor mode, so checkpoints written before it existed read the same
+            a.put("ceilMode", true);
+        }
         return a;
     }
 
     public static Pool2dOp fromAttributes(OpRegistry.Attributes a) {
         return new Pool2dOp(Kind.valueOf(a.getString("kind").toUpperCase(Locale.ROOT)),
-                a.getInt("kernel"), a.getInt("stride"), a.getInt("padding"));
+                a.getInt("kernel"), a.getInt("stride"), a.getInt("padding"),
+                a.values().containsKey("ceilMode") && a.getBoolean("ceilMode"));
     }
 
     @Override
