@@ -199,17 +199,11 @@ public final class ChannelGating {
 
     private static NDArray predict(GatedLayer l, NDArray pooled, NDManager step) {
         int in = l.sourceMean().length;
-        float[] transposed = new float[in * l.channels()];
-        for (int o = 0; o < l.channels(); o++) {
-            for (int i = 0; i < in; i++) {
-                transposed[i * l.channels() + o] = l.predictor()[o][i];
-            }
-        }
         try (NDArray mx = Engines.create(step, l.sourceMean(), new Shape(1, in));
                 NDArray my = Engines.create(step, l.targetMean(), new Shape(1, l.channels()));
-                NDArray at = Engines.create(step, transposed, new Shape(in, l.channels()));
+                NDArray weights = Engines.create(step, l.weights(), new Shape(in, l.channels()));
                 NDArray centred = pooled.sub(mx);
-                NDArray projected = centred.matMul(at)) {
+                NDArray projected = centred.matMul(weights)) {
             return projected.add(my);
         }
     }
@@ -497,15 +491,15 @@ public final class ChannelGating {
                     covXY.setEntry(i, o, sumYX[o * in + i] / n - (sumY[o] / n) * (sumX[i] / n));
                 }
             }
-            RealMatrix weightsT = new LUDecomposition(covXX).getSolver().solve(covXY); // (in, out)
-            float[][] predictor = new float[out][in];
-            for (int o = 0; o < out; o++) {
-                for (int i = 0; i < in; i++) {
-                    predictor[o][i] = (float) weightsT.getEntry(i, o);
+            RealMatrix solved = new LUDecomposition(covXX).getSolver().solve(covXY); // (in, out)
+            float[] weights = new float[in * out];
+            for (int i = 0; i < in; i++) {
+                for (int o = 0; o < out; o++) {
+                    weights[i * out + o] = (float) solved.getEntry(i, o);
                 }
             }
             int k = Math.max(1, (int) Math.ceil(keep * out));
-            return new GatedLayer(candidate.group(), candidate.sourceNode(), candidate.gateNode(), k, meanX, meanY, predictor);
+            return new GatedLayer(candidate.group(), candidate.sourceNode(), candidate.gateNode(), k, meanX, meanY, weights);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.prune4j.lottery;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.prune4j.model.AtomicFile;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,14 +156,10 @@ final class LotteryState {
     }
 
     private void writeJson(String name, Object value) {
-        Path target = file(name);
-        Path tmp = file(name + ".tmp");
         try {
-            Files.createDirectories(dir);
-            JSON.writeValue(tmp.toFile(), value);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file(name), out -> JSON.writeValue(out, value));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UncheckedIOException("cannot write " + file(name), e);
         }
     }
 
