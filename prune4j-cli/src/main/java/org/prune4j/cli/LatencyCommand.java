@@ -101,6 +101,13 @@ final class LatencyCommand implements Callable<Integer> {
                 for (int b = 0; b < batches.length; b++) {
                     row.put("batch" + batches[b] + "Ms", median(times[i][b]));
                     row.put("speedUpBatch" + batches[b], median(times[0][b]) / median(times[i][b]));
+                    double lowest = Double.MAX_VALUE;
+                    double highest = 0;
+                    for (int r = 0; r < rounds; r++) { // the spread: each round's ratio, both timed in that round
+                        lowest = Math.min(lowest, times[0][b][r] / times[i][b][r]);
+                        highest = Math.max(highest, times[0][b][r] / times[i][b][r]);
+                    }
+                    row.put("speedUpBatch" + batches[b] + "Range", List.of(lowest, highest));
                 }
                 if (test != null) {
                     row.put("top1", runners.get(i).accuracy(test));

@@ -44,7 +44,7 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint file, run directory or ONNX file of the trained model.")
     String model;
 
-    @Option(names = "--criterion", required = true,
+    @Option(names = {"--criterion", "--method"}, required = true,
             description = "What ranks the channels: random, l1, l2, bn-scale, taylor, taylor-activation, or a registered one.")
     String criterion;
 
@@ -73,14 +73,15 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--min-channels", defaultValue = "1")
     int minChannels;
 
-    @Option(names = "--round-to", defaultValue = "1", description = "Keep channel counts at multiples of N.")
-    int roundTo;
+    @Option(names = "--round-to", description = "Keep channel counts at multiples of N (default: "
+            + ONNX_ROUND_TO + " when --out is an ONNX file, whose runtime computes such counts fastest; else 1).")
+    Integer roundToOption;
 
     @Option(names = "--calibration-batches", defaultValue = "8", description = "Batches for data-driven criteria.")
     int calibrationBatches;
 
-    @Option(names = "--finetune-epochs", defaultValue = "2", description = "Epochs after the last pruning step.")
-    int fineTuneEpochs;
+    @Option(names = "--finetune-epochs", description = "Epochs after the last pruning step (default 2; 0 with --data none).")
+    Integer fineTuneEpochsOption;
 
     @Option(names = "--finetune-epochs-between-steps", defaultValue = "0")
     int fineTuneBetween;
@@ -98,7 +99,8 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
-    @Option(names = "--data", description = "Data set (default: the one the model was trained on).")
+    @Option(names = "--data", description = "Data set (default: the one the model was trained on); 'none' prunes "
+            + "without data: criteria that read only the weights, no fine-tuning, no accuracy.")
     String data;
 
     @Option(names = "--data-dir")
@@ -117,9 +119,14 @@ final class PruneCommand implements Callable<Integer> {
         // Every setting is checked here, before data and model are loaded.
         Path base = ModelArgument.checkpointPath(model);
         ModelFormat inputFormat = OnnxFormat.forFile(base);
+        boolean dataFree = NO_DATA.equals(data);
+        int fineTuneEpochs = fineTuneEpochsOption != null ? fineTuneEpochsOption : dataFree ? 0 : 2;
         TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(fineTuneLr)
                 .optLrSchedule(fineTuneSchedule).setEpochs(Math.max(1, fineTuneEpochs)).optBatchSize(batchSize)
                 .optSeed(seed).build();
+        ModelFormat outputFormat = out == null ? null : OnnxFormat.forFile(out);
+        int roundTo = roundToOption != null ? roundToOption
+                : outputFormat != null && outputFormat != ModelFormat.CHECKPOINT ? ONNX_ROUND_TO : 1;
         PruningMethod pruner = EigenDamagePruner.NAME.equals(criterion)
                 ? EigenDamagePruner.builder().setTarget(PruningTarget.parse(target)).build()
                 : StructuredPruner.builder().setCriterion(criterion)
@@ -135,12 +142,20 @@ final class PruneCommand implements Callable<Integer> {
         }
         PruningSchedule pruningSchedule = PruningSchedules.create(scheduleName,
                 new PruningSchedules.Options(steps, fineTuneBetween));
-        ModelFormat outputFormat = out == null ? null : OnnxFormat.forFile(out);
         Path outputFile = out == null ? null : outputFormat == ModelFormat.CHECKPOINT ? out.resolve(TrainingJob.MODEL_FILE) : out;
 
-        String dataName = data != null ? data : dataOf(base, inputFormat);
-        PruningResult result = PruningRun.builder().setReference(() -> inputFormat.load(base))
-                .setData(DataSplits.load(dataName, dataDir, null, null)).setMethod(pruner).setSchedule(pruningSchedule)
+        if (dataFree && (fineTuneEpochs > 0 || fineTuneBetween > 0)) {
+            throw new IllegalArgumentException("--data none cannot fine-tune: set --finetune-epochs 0"
+                    + (fineTuneBetween > 0 ? " and --finetune-epochs-between-steps 0" : ""));
+        }
+        String dataName = dataFree ? NO_DATA : data != null ? data : dataOf(base, inputFormat);
+        PruningRun.Builder run = PruningRun.builder().setReference(() -> inputFormat.load(base));
+        if (dataFree) {
+            run.setDataFree();
+        } else {
+            run.setData(DataSplits.load(dataName, dataDir, null, null));
+        }
+        PruningResult result = run.setMethod(pruner).setSchedule(pruningSchedule)
                 .setFineTune(recipe, fineTuneEpochs).optCalibrationBatches(calibrationBatches)
                 .optMeasureLatency(!noLatency).optSeed(seed).optListener(new EpochLogListener(System.err))
                 .build().run(m -> {
@@ -161,6 +176,11 @@ final class PruneCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static final String NO_DATA = "none";
+
+    /** ONNX Runtime's CPU kernels work in blocks of 8 channels (AVX2: 8 floats); see docs/BENCHMARKS.md. */
+    static final int ONNX_ROUND_TO = 8;
+
     /** The data set a model was trained on, from its provenance; ONNX files from elsewhere do not say. */
     private static String dataOf(Path base, ModelFormat format) {
         Provenance provenance = format.readProvenance(base);
@@ -174,10 +194,14 @@ final class PruneCommand implements Callable<Integer> {
     private static void print(PruningResult r, Path output) {
         System.out.printf("parameters %,d -> %,d (%.2fx), MACs %,d -> %,d (%.2fx)%n", r.reference().parameters(),
                 r.pruned().parameters(), r.paramReduction(), r.reference().macs(), r.pruned().macs(), r.macReduction());
-        System.out.printf("accuracy %.2f%% before, %s after pruning, %.2f%% after fine-tuning%n",
-                100 * r.accuracyBefore(), r.accuracyAfterPruning() == null ? "-"
-                        : String.format("%.2f%%", 100 * r.accuracyAfterPruning()), 100 * r.accuracyAfterFineTuning());
-        System.out.println("behaviour (clean test set, dense -> pruned): " + r.behaviour().toText());
+        if (r.accuracyBefore() == null) {
+            System.out.println("accuracy and behaviour not measured: pruned without data (--data none)");
+        } else {
+            System.out.printf("accuracy %.2f%% before, %s after pruning, %.2f%% after fine-tuning%n",
+                    100 * r.accuracyBefore(), r.accuracyAfterPruning() == null ? "-"
+                            : String.format("%.2f%%", 100 * r.accuracyAfterPruning()), 100 * r.accuracyAfterFineTuning());
+            System.out.println("behaviour (clean test set, dense -> pruned): " + r.behaviour().toText());
+        }
         LatencyComparison.AtBatch b128 = r.measuredSpeedUp(128);
         LatencyComparison.AtBatch b1 = r.measuredSpeedUp(1);
         if (b128 != null) {

@@ -108,4 +108,51 @@ class OnnxFilesCommandTest extends CliOutputCapture {
         assertThat(err.toString()).contains(broken + ": 2 op types are not supported: 'Gelu' ×")
                 .contains("'LpPool' ×2 (first: node '");
     }
+
+    /** An ONNX file from elsewhere: no provenance, 3×32×32 inputs, grouped convs (a zoo MobileNetV2 would do too). */
+    private Path foreignFile() throws Exception {
+        Path checkpoint = dir.resolve("vgg.p4j");
+        try (Model m = Model.builder().setGraph(ModelZoo.build("vgg11", new ZooOptions(3, 32, 10, 0.25))).optSeed(2)
+                .build()) {
+            Checkpoint.save(m, checkpoint);
+        }
+        Path exported = dir.resolve("exported.onnx");
+        assertThat(Prune4jCli.run("export", "--model", checkpoint.toString(), "--out", exported.toString())).isZero();
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(exported)).toBuilder().clearMetadataProps();
+        Path foreign = dir.resolve("foreign.onnx");
+        Files.write(foreign, b.build().toByteArray());
+        return foreign;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFileWithoutProvenancePrunesWithoutDataToASmallerFileAndItsImportChecksExact() throws Exception {
+        Path foreign = foreignFile();
+        Path pruned = dir.resolve("pruned.onnx");
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--data", "none", "--out", pruned.toString(), "--no-latency", "--json")).as(err.toString()).isZero();
+        Map<String, Object> r = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat(r).containsEntry("data", "none").containsEntry("accuracyBefore", null);
+        assertThat((Double) r.get("macReduction")).isGreaterThanOrEqualTo(2.0);
+        assertThat(Files.size(pruned)).isLessThan(Files.size(foreign));
+
+        out.reset();
+        assertThat(Prune4jCli.run("inspect", pruned.toString(), "--check", "--json")).as(err.toString()).isZero();
+        Map<String, Object> check = (Map<String, Object>) new ObjectMapper().readValue(lastLine(), Map.class).get("check");
+        assertThat(check).containsEntry("exact", true);
+        assertThat((Double) check.get("relativeDifference")).isLessThan(1e-5);
+
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "taylor", "--target", "macs=2x",
+                "--data", "none")).isEqualTo(2);
+        assertThat(err.toString()).contains("needs calibration data");
+    }
+
+    @Test
+    void dataOfAnotherShapeThanTheModelIsRefusedNamingBothShapes() throws Exception {
+        Path foreign = foreignFile();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--data", "synthetic", "--finetune-epochs", "0", "--no-latency")).isEqualTo(2);
+        assertThat(err.toString()).contains("takes inputs of 3×32×32").contains("'synthetic' gives 1×28×28");
+    }
 }

@@ -74,7 +74,9 @@ public final class ChannelRemoval {
             List<Shape> newInputs = new ArrayList<>();
             n.inputs().forEach(i -> newInputs.add(b.shapeOf(i)));
             long newChannels = graph.shapeOf(n.name()).get(0) - removed.get(n.name()).size();
-            Op op = ChannelRules.of(n.op()).resize(n.op(), newInputs, newChannels);
+            List<java.util.SortedSet<Integer>> removedFromInputs = new ArrayList<>();
+            n.inputs().forEach(i -> removedFromInputs.add(removed.get(i)));
+            Op op = ChannelRules.of(n.op()).resize(n.op(), newInputs, newChannels, removedFromInputs);
             b.add(n.name(), op, n.inputs().toArray(String[]::new));
             if (b.shapeOf(n.name()).get(0) != newChannels) {
                 throw new IllegalStateException("node '" + n.name() + "' would have " + b.shapeOf(n.name()).get(0)

@@ -93,7 +93,7 @@ public final class DependencyGraph {
 
     /**
      * Channels that could be pruned but are kept because an op they pass through cannot follow
-     * (grouped convs, channel shuffles, softmax), each naming the nodes and the reason. The
+     * (channel shuffles, softmax), each naming the nodes and the reason. The
      * model's own input and output are not listed: they are never pruned by design.
      */
     public List<String> untouched() {

@@ -12,6 +12,6 @@ public interface ChannelCoupling {
     /** The space's channels are created here (a conv's or linear layer's outputs): removable. */
     void markCreated(String space);
 
-    /** The space's channels must never be removed (e.g. a grouped conv this version cannot split). */
+    /** The space's channels must never be removed (e.g. the channels around a channel shuffle). */
     void markFixed(String space, String reason);
 }

@@ -10,6 +10,7 @@ import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.GlobalAvgPoolOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.graph.ops.IdentityOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
 import org.prune4j.graph.ops.SoftmaxOp;
@@ -39,7 +40,8 @@ public final class OpRegistry {
         for (OpDescriptor d : List.of(Conv2dOp.DESCRIPTOR, BatchNormOp.DESCRIPTOR, LinearOp.DESCRIPTOR,
                 ActivationOp.DESCRIPTOR, Pool2dOp.DESCRIPTOR, GlobalAvgPoolOp.DESCRIPTOR, FlattenOp.DESCRIPTOR,
                 AddOp.DESCRIPTOR, MulOp.DESCRIPTOR, ConcatOp.DESCRIPTOR, DropoutOp.DESCRIPTOR, IdentityOp.DESCRIPTOR,
-                ScaleShiftOp.DESCRIPTOR, SoftmaxOp.DESCRIPTOR, ChannelShuffleOp.DESCRIPTOR, ChannelAffineOp.DESCRIPTOR)) {
+                ScaleShiftOp.DESCRIPTOR, SoftmaxOp.DESCRIPTOR, ChannelShuffleOp.DESCRIPTOR, ChannelAffineOp.DESCRIPTOR,
+                SliceOp.DESCRIPTOR)) {
             add(d);
         }
     }

@@ -110,8 +110,10 @@ final class ChannelSelector {
     /** Records the {@code wanted} lowest-scored channels of {@code g}, within the constraints. */
     private void put(Map<Group, int[]> out, Group g, int wanted) {
         int keep = Math.max(Math.min(minChannels, g.size()), g.size() - wanted);
-        if (roundTo > 1) {
-            keep = Math.min(g.size(), (keep + roundTo - 1) / roundTo * roundTo);
+        if (roundTo > 1) { // in real channels: a group's channel may be a block (a whole group of a grouped conv)
+            int width = g.indicesIn(g.root(), 0).size();
+            int step = roundTo / java.math.BigInteger.valueOf(roundTo).gcd(java.math.BigInteger.valueOf(width)).intValue();
+            keep = Math.min(g.size(), (keep + step - 1) / step * step);
         }
         int remove = g.size() - keep;
         if (remove <= 0) {

@@ -33,6 +33,11 @@ public final class EigenDamagePruner implements PruningMethod {
     }
 
     @Override
+    public boolean usesData() {
+        return true; // Kronecker factors of activations and gradients
+    }
+
+    @Override
     public PruningKind kind() {
         return PruningKind.STRUCTURED;
     }

@@ -32,6 +32,9 @@ public interface PruningMethod {
         return false;
     }
 
+    /** Whether choosing what to prune needs calibration batches (a data-free run refuses such a method). */
+    boolean usesData();
+
     /**
      * Whether the method can only prune in one step, at once (pruning at initialization, N:M
      * patterns): it runs with the one-shot schedule only.

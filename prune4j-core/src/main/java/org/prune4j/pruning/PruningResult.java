@@ -18,6 +18,7 @@ import java.util.Map;
  * step; how long each phase took; and the provenance of the result. Serialized as the JSON of
  * {@code prune --json} and the details of a bench run.
  *
+ * @param before null in a data-free run (as are the other accuracies and the behaviour)
  * @param afterPruning null when the schedule prunes during training (AGP)
  * @param behaviour calibration, classes, agreement and dead ReLUs of the reference and the result
  * @param latency null when not measured
@@ -31,8 +32,8 @@ public record PruningResult(PruningKind kind, String method, String schedule, Ev
     public record Seconds(double prune, double fineTune, double evaluate, double latency, double wall) {}
 
     @JsonProperty
-    public double accuracyBefore() {
-        return before.top1();
+    public Double accuracyBefore() {
+        return before == null ? null : before.top1();
     }
 
     @JsonProperty
@@ -41,8 +42,8 @@ public record PruningResult(PruningKind kind, String method, String schedule, Ev
     }
 
     @JsonProperty
-    public double accuracyAfterFineTuning() {
-        return afterFineTuning.top1();
+    public Double accuracyAfterFineTuning() {
+        return afterFineTuning == null ? null : afterFineTuning.top1();
     }
 
     /** Total parameters of the reference / non-zero parameters of the result (ShrinkBench's compression). */

@@ -83,19 +83,23 @@ public final class PruningRun {
     public PruningResult run(Consumer<Model> keep) {
         long wallStart = System.nanoTime();
         try (Model ref = reference.get()) {
+            if (data != null) {
+                data.requireFits(ref.graph());
+            }
             long t = System.nanoTime();
             // one pass each for the reference and the result: accuracy and behaviour from the same predictions
-            ReluActivity refActivity = new ReluActivity(ref.graph());
-            Predictions refPredictions = Predictions.of(ref, data.testLoader(), refActivity);
-            EvalResult before = refPredictions.evalResult();
+            ReluActivity refActivity = data == null ? null : new ReluActivity(ref.graph());
+            Predictions refPredictions = data == null ? null : Predictions.of(ref, data.testLoader(), refActivity);
+            EvalResult before = data == null ? null : refPredictions.evalResult();
             double evaluateSeconds = seconds(t);
             SparsityStats referenceStats = SparsityStats.of(ref);
             Map<String, Long> channelsBefore = channels(ref);
             try (Model model = start.get()) {
                 Engines.seed(seed);
                 Session session = new Session(model);
-                try (PruningMethod.Pruning pruning = method.begin(model,
-                        new Calibration(data.trainLoader(calibrationRecipe), calibrationBatches))) {
+                Calibration calibration = data == null ? null
+                        : new Calibration(data.trainLoader(calibrationRecipe), calibrationBatches);
+                try (PruningMethod.Pruning pruning = method.begin(model, calibration)) {
                     session.pruning = pruning;
                     schedule.run(session);
                 }
@@ -108,14 +112,21 @@ public final class PruningRun {
                 record.put("schedule", schedule.name());
                 record.putAll(schedule.settings());
                 record.put("fineTuneEpochs", fineTuneEpochs);
+                if (data == null) {
+                    record.put("data", "none");
+                }
                 model.setProvenance(Provenance.of("pruning-run", record, model.provenance()));
                 t = System.nanoTime();
-                ReluActivity activity = new ReluActivity(model.graph());
-                Predictions predictions = Predictions.of(model, data.testLoader(), activity);
-                EvalResult after = predictions.evalResult();
-                BehaviourChange behaviour = new BehaviourChange(
-                        BehaviourEvaluation.cleanReport(refPredictions, null, refActivity, data.test()),
-                        BehaviourEvaluation.cleanReport(predictions, refPredictions, activity, data.test()));
+                EvalResult after = null;
+                BehaviourChange behaviour = null;
+                if (data != null) {
+                    ReluActivity activity = new ReluActivity(model.graph());
+                    Predictions predictions = Predictions.of(model, data.testLoader(), activity);
+                    after = predictions.evalResult();
+                    behaviour = new BehaviourChange(
+                            BehaviourEvaluation.cleanReport(refPredictions, null, refActivity, data.test()),
+                            BehaviourEvaluation.cleanReport(predictions, refPredictions, activity, data.test()));
+                }
                 evaluateSeconds += seconds(t) + session.evaluateSeconds;
                 SparsityStats prunedStats = SparsityStats.of(model);
                 LatencyComparison latency = null;
@@ -161,7 +172,7 @@ public final class PruningRun {
             steps.add(pruning.pruneTo(progress, state));
             lastProgress = progress;
             pruneSeconds += seconds(t);
-            if (progress.complete() && !training) {
+            if (progress.complete() && !training && data != null) {
                 t = System.nanoTime();
                 afterPruning = Evaluator.evaluate(model, data.testLoader());
                 evaluateSeconds += seconds(t);
@@ -172,6 +183,10 @@ public final class PruningRun {
         public void fineTune(int epochs, TrainingListener... during) {
             if (epochs == 0) {
                 return;
+            }
+            if (data == null) {
+                throw new IllegalStateException("schedule '" + schedule.name() + "' fine-tunes between steps, which a "
+                        + "data-free run cannot: give it data or no fine-tuning");
             }
             List<TrainingListener> all = new ArrayList<>(pruning.duringTraining());
             all.addAll(Arrays.asList(during));
@@ -208,11 +223,12 @@ public final class PruningRun {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** Reference, data, method, schedule and fine-tuning recipe are required. */
+    /** Reference, data (or {@link Builder#setDataFree}), method, schedule and fine-tuning recipe are required. */
     public static final class Builder {
         private Supplier<Model> reference;
         private Supplier<Model> start;
         private DataSplits data;
+        private boolean dataFree;
         private PruningMethod method;
         private PruningSchedule schedule;
         private TrainingRecipe fineTune;
@@ -245,6 +261,15 @@ public final class PruningRun {
 
         public Builder setData(DataSplits data) {
             this.data = data;
+            return this;
+        }
+
+        /**
+         * Prunes without any data (instead of {@link #setData}): only criteria that read the
+         * weights alone, no fine-tuning, and no accuracy or behaviour in the result (null there).
+         */
+        public Builder setDataFree() {
+            this.dataFree = true;
             return this;
         }
 
@@ -302,9 +327,18 @@ public final class PruningRun {
         }
 
         public PruningRun build() {
-            if (reference == null || data == null || method == null || schedule == null || fineTune == null) {
-                throw new IllegalArgumentException("PruningRun needs setReference, setData, setMethod, setSchedule "
-                        + "and setFineTune");
+            if (reference == null || (data == null) == !dataFree || method == null || schedule == null
+                    || fineTune == null) {
+                throw new IllegalArgumentException("PruningRun needs setReference, setData or setDataFree (one of "
+                        + "them), setMethod, setSchedule and setFineTune");
+            }
+            if (dataFree && method.usesData()) {
+                throw new IllegalArgumentException("'" + method.name() + "' needs calibration data to choose what to "
+                        + "prune; a data-free run takes criteria that read only the weights (e.g. l1, l2, bn-scale)");
+            }
+            if (dataFree && fineTuneEpochs > 0) {
+                throw new IllegalArgumentException("a data-free run cannot fine-tune: " + fineTuneEpochs
+                        + " fine-tune epochs asked for");
             }
             if (fineTuneEpochs < 0) {
                 throw new IllegalArgumentException("fine-tune epochs must be 0 or more, got " + fineTuneEpochs);

@@ -101,6 +101,11 @@ public final class StructuredPruner implements PruningMethod {
     }
 
     @Override
+    public boolean usesData() {
+        return criterion.create(seed).usesData();
+    }
+
+    @Override
     public Pruning begin(Model model, Calibration calibration) {
         ignoredLayers.forEach(model.graph()::node); // unknown names fail here, naming the nodes
         layerRatios.keySet().forEach(model.graph()::node);

@@ -87,6 +87,11 @@ public final class UnstructuredPruner implements PruningMethod {
     }
 
     @Override
+    public boolean usesData() {
+        return method.newCriterion(seed).usesData();
+    }
+
+    @Override
     public Pruning begin(Model model, Calibration calibration) {
         WeightMasks masks = new WeightMasks(model);
         Calibration data = calibration != null ? calibration : this.calibration;

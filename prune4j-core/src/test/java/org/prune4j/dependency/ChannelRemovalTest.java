@@ -16,6 +16,14 @@ import org.prune4j.data.DataLoader;
 import org.prune4j.data.SyntheticImages;
 import org.prune4j.engine.Engines;
 import org.prune4j.graph.Graph;
+import org.prune4j.graph.ops.ActivationOp;
+import org.prune4j.graph.ops.AddOp;
+import org.prune4j.graph.ops.BatchNormOp;
+import org.prune4j.graph.ops.ConcatOp;
+import org.prune4j.graph.ops.SliceOp;
+import org.prune4j.graph.ops.Conv2dOp;
+import org.prune4j.graph.ops.GlobalAvgPoolOp;
+import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.train.Trainer;
@@ -91,6 +99,90 @@ class ChannelRemovalTest {
             // the block-internal channels were not touched
             assertThat(after.shapeOf("layer1.0.branch1.conv").get(0)).isEqualTo(16);
         }
+    }
+
+    @Test
+    void aGroupedConvIsPrunedByWholeGroupsAndKeepsItsGroupsWhenUntouched() {
+        Graph graph = resnextBlock();
+        DependencyGraph deps = DependencyGraph.of(graph);
+        // the 1x1 conv feeding the 4-group conv: one removable channel per group (2 in, 4 out)
+        Group bottleneck = deps.groupOf("reduce");
+        assertThat(bottleneck.size()).isEqualTo(4);
+        assertThat(bottleneck.indicesIn("reduce", 1)).containsExactly(2, 3);
+        assertThat(bottleneck.indicesIn("grouped", 1)).containsExactly(4, 5, 6, 7);
+        float[] input = random(3 * 28 * 28, 2);
+        try (Model pruned = Model.builder().setGraph(graph).optSeed(3).build();
+                Model masked = Model.builder().setGraph(graph).optSeed(3).build()) {
+            Map<Group, int[]> choice = Map.of(bottleneck, new int[] {1, 3});
+            ChannelRemoval.mask(masked, choice);
+            ChannelRemoval.remove(pruned, choice, null);
+            assertThat(((Conv2dOp) pruned.graph().node("grouped").op()).groups()).isEqualTo(2);
+            assertThat(pruned.parameter("grouped", "weight").value().getShape()).isEqualTo(new Shape(8, 2, 3, 3));
+            float[] expected = eval(masked, input);
+            float[] actual = eval(pruned, input);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat((double) actual[i]).isCloseTo(expected[i], Offset.offset(1e-5 + 1e-5 * Math.abs(expected[i])));
+            }
+        }
+        try (Model model = Model.builder().setGraph(graph).build()) {
+            deps.groupOf("stem").prune(model, new int[] {0}, null);
+            assertThat(((Conv2dOp) model.graph().node("grouped").op()).groups()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aChannelSliceKeepsExactlyItsSurvivingChannelsWhenChannelsBeforeAndInsideItGo() {
+        Graph.Builder b = Graph.builder().setInput("x", new Shape(1, 28, 28));
+        b.add("conv", Conv2dOp.builder().setOutChannels(8).setKernel(3).optPadding(1).build(), "x")
+                .add("relu", ActivationOp.relu())
+                .add("left", new SliceOp(0, 4), "relu")
+                .add("left.conv", Conv2dOp.builder().setOutChannels(4).setKernel(3).optPadding(1).build())
+                .add("right", new SliceOp(4, 8), "relu")
+                .add("concat", new ConcatOp(), "left.conv", "right")
+                .add("gap", new GlobalAvgPoolOp())
+                .add("fc", new LinearOp(10));
+        Graph graph = b.setOutput("fc").build();
+        // the conv's channels split in two groups: those read by left.conv, and those the concat passes on
+        DependencyGraph deps = DependencyGraph.of(graph);
+        Group left = deps.groups().stream().filter(g -> g.spaces().contains("left")).findFirst().orElseThrow();
+        Group right = deps.groups().stream().filter(g -> g.spaces().contains("right")).findFirst().orElseThrow();
+        assertThat(right.indicesIn("conv", 1)).containsExactly(5);
+        assertThat(right.indicesIn("right", 1)).containsExactly(1);
+        assertThat(right.indicesIn("concat", 1)).containsExactly(5);
+        float[] input = random(3 * 28 * 28, 4);
+        try (Model pruned = Model.builder().setGraph(graph).optSeed(3).build();
+                Model masked = Model.builder().setGraph(graph).optSeed(3).build()) {
+            Map<Group, int[]> choice = Map.of(left, new int[] {1}, right, new int[] {1, 2});
+            ChannelRemoval.mask(masked, choice); // both models share the graph, so its groups
+            ChannelRemoval.remove(pruned, choice, null);
+            // channels 1 (before the slice), 5 and 6 (inside it) went: 4..8 becomes 3..5
+            SliceOp slice = (SliceOp) pruned.graph().node("right").op();
+            assertThat(new int[] {slice.start(), slice.end()}).containsExactly(3, 5);
+            assertThat(pruned.graph().shapeOf("concat").get(0)).isEqualTo(6);
+            float[] expected = eval(masked, input);
+            float[] actual = eval(pruned, input);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat((double) actual[i]).isCloseTo(expected[i], Offset.offset(1e-5 + 1e-5 * Math.abs(expected[i])));
+            }
+        }
+    }
+
+    /** stem → 1×1 (8) → 3×3 with 4 groups (8 → 16) → 1×1 → classes: a ResNeXt-style bottleneck. */
+    private static Graph resnextBlock() {
+        Graph.Builder b = Graph.builder().setInput("x", new Shape(1, 28, 28));
+        b.add("stem", Conv2dOp.builder().setOutChannels(6).setKernel(3).optPadding(1).build(), "x")
+                .add("stem.relu", ActivationOp.relu())
+                .add("reduce", Conv2dOp.builder().setOutChannels(8).setKernel(1).build())
+                .add("reduce.bn", new BatchNormOp())
+                .add("reduce.relu", ActivationOp.relu())
+                .add("grouped", Conv2dOp.builder().setOutChannels(16).setKernel(3).optPadding(1).optGroups(4).build())
+                .add("grouped.bn", new BatchNormOp())
+                .add("grouped.relu", ActivationOp.relu())
+                .add("expand", Conv2dOp.builder().setOutChannels(6).setKernel(1).build())
+                .add("add", new AddOp(), "expand", "stem.relu")
+                .add("gap", new GlobalAvgPoolOp())
+                .add("fc", new LinearOp(10));
+        return b.setOutput("fc").build();
     }
 
     @Test

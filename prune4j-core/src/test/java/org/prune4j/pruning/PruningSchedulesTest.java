@@ -189,6 +189,46 @@ class PruningSchedulesTest {
                 .containsEntry("steps", 2);
     }
 
+    @Test
+    void aDataFreeRunPrunesByTheWeightsAloneAndReportsNoAccuracy() {
+        PruningResult result = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setDataFree()
+                .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(new PruningSchedules.OneShot()).setFineTune(THREE_EPOCHS, 0).optMeasureLatency(false)
+                .build().run(m -> {});
+        assertThat(result.macReduction()).isGreaterThanOrEqualTo(2.0);
+        assertThat(result.accuracyBefore()).isNull();
+        assertThat(result.accuracyAfterFineTuning()).isNull();
+        assertThat(result.behaviour()).isNull();
+        assertThat(result.provenance().settings()).containsEntry("data", "none");
+    }
+
+    @Test
+    void aDataFreeRunRefusesCriteriaThatNeedDataAndFineTuningBeforeAnyModelIsLoaded() {
+        java.util.function.Supplier<Model> never = () -> {
+            throw new AssertionError("no model may be loaded");
+        };
+        var taylor = PruningRun.builder().setReference(never).setDataFree()
+                .setMethod(StructuredPruner.builder().setCriterion("taylor").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(new PruningSchedules.OneShot()).setFineTune(THREE_EPOCHS, 0);
+        assertThatThrownBy(taylor::build).hasMessageContaining("needs calibration data");
+        var fineTuned = PruningRun.builder().setReference(never).setDataFree()
+                .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(new PruningSchedules.OneShot()).setFineTune(THREE_EPOCHS, 2);
+        assertThatThrownBy(fineTuned::build).hasMessageContaining("cannot fine-tune");
+    }
+
+    @Test
+    void dataOfAnotherShapeThanTheModelsInputIsRefusedNamingBothShapes() {
+        DataSplits rgb = new DataSplits("rgb32",
+                SyntheticImages.builder().setNumSamples(8).setShape(3, 32, 32).setNumClasses(10).build(),
+                SyntheticImages.builder().setNumSamples(8).setShape(3, 32, 32).setNumClasses(10).build());
+        var run = PruningRun.builder().setReference(PruningSchedulesTest::lenet).setData(rgb)
+                .setMethod(StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build())
+                .setSchedule(new PruningSchedules.OneShot()).setFineTune(THREE_EPOCHS, 0).optMeasureLatency(false).build();
+        assertThatThrownBy(() -> run.run(m -> {})).hasMessageContaining("takes inputs of 1×28×28")
+                .hasMessageContaining("'rgb32' gives 3×32×32");
+    }
+
     private static Model lenet() {
         Graph g = ModelZoo.build("lenet5", ZooOptions.fashionMnist());
         return Model.builder().setGraph(g).optSeed(1).build();

@@ -219,7 +219,14 @@ public final class ImportContext {
         return new Const(new float[] {r}, new long[] {(long) r}, new long[0]);
     }
 
-    public static long[] resolve(long[] target, Shape perSample) {
+    /** The batch size the file's input declares (a batch-N export writes N into its reshapes), or 0. */
+    long fixedBatch;
+
+    /**
+     * A Reshape target on an activation of {@code perSample} shape, resolved: 0 copies, one -1
+     * takes the rest, and the first entry is the batch (-1, 1, or the file's fixed batch).
+     */
+    public long[] resolve(long[] target, Shape perSample) {
         long[] full = new long[perSample.dimension() + 1];
         full[0] = BATCH;
         System.arraycopy(perSample.getShape(), 0, full, 1, perSample.dimension());
@@ -233,8 +240,8 @@ public final class ImportContext {
                 t = full[i];
             }
             out[i] = t;
-            if (i == 0 && (t == BATCH || t == -1 || t == 1)) {
-                out[0] = BATCH; // the batch dimension (a fixed 1 from a batch-1 export is taken as the batch)
+            if (i == 0 && (t == BATCH || t == -1 || t == 1 || t == fixedBatch)) {
+                out[0] = BATCH; // the batch dimension (a batch-N export writes its fixed N)
                 continue;
             }
             if (t == -1) {

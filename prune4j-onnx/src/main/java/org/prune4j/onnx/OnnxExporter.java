@@ -23,6 +23,7 @@ import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.BatchNormOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.DropoutOp;
@@ -133,6 +134,7 @@ public final class OnnxExporter {
         EXPORTERS.put(SoftmaxOp.TYPE, (n, graph, g) -> g.addNode(node("Softmax", n.name(), n.inputs(), n.name())
                 .addAttribute(integer("axis", 1))));
         EXPORTERS.put(ChannelShuffleOp.TYPE, OnnxExporter::channelShuffle);
+        EXPORTERS.put(SliceOp.TYPE, OnnxExporter::slice);
     }
 
     /** Makes an op type exportable (e.g. an op a plugin adds), or replaces how one is exported. */
@@ -242,6 +244,15 @@ public final class OnnxExporter {
         g.addNode(node("Transpose", name + "/swap", List.of(name + "/g"), name + "/t")
                 .addAttribute(ints("perm", 0, 2, 1, 3, 4)));
         g.addNode(node("Reshape", name, List.of(name + "/t", name + "/merged"), name));
+    }
+
+    private static void slice(Node n, Graph graph, GraphProto.Builder g) {
+        SliceOp slice = (SliceOp) n.op();
+        String name = n.name();
+        g.addInitializer(int64(name + "/starts", slice.start()));
+        g.addInitializer(int64(name + "/ends", slice.end()));
+        g.addInitializer(int64(name + "/axes", 1));
+        g.addNode(node("Slice", name, List.of(n.inputs().get(0), name + "/starts", name + "/ends", name + "/axes"), name));
     }
 
     private static void writeActivation(ActivationOp a, String name, String in, GraphProto.Builder g) {

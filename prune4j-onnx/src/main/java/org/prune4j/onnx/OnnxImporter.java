@@ -86,6 +86,7 @@ public final class OnnxImporter {
         CONVERTERS.put("Flatten", (c, n, i, all) -> ShapeConverters.flatten(c, n, i));
         CONVERTERS.put("Reshape", (c, n, i, all) -> ShapeConverters.reshape(c, n, i));
         CONVERTERS.put("Transpose", (c, n, i, all) -> ShapeConverters.transpose(c, n, i));
+        CONVERTERS.put("Slice", (c, n, i, all) -> ShapeConverters.slice(c, n, i));
         CONVERTERS.put("Shape", (c, n, i, all) -> ShapeConverters.shape(c, n, i));
         CONVERTERS.put("Gather", (c, n, i, all) -> ShapeConverters.gather(c, n, i));
         CONVERTERS.put("Unsqueeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));
@@ -238,6 +239,7 @@ public final class OnnxImporter {
             throw ctx.fail("input '" + in.getName() + "' has " + dims.size() + " dimensions; expected (N, C, H, W) or (N, F)");
         }
         long[] perSample = new long[dims.size() - 1];
+        ctx.fixedBatch = dims.get(0).hasDimValue() ? dims.get(0).getDimValue() : 0;
         for (int i = 1; i < dims.size(); i++) {
             TensorShapeProto.Dimension d = dims.get(i);
             if (!d.hasDimValue() || d.getDimValue() <= 0) {

@@ -1,11 +1,13 @@
 package org.prune4j.onnx;
 
 import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 import org.prune4j.graph.ops.ChannelShuffleOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.FlattenOp;
+import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.onnx.ImportValue.Act;
 import org.prune4j.onnx.ImportValue.Const;
 import org.prune4j.onnx.ImportValue.Grouped;
@@ -14,9 +16,10 @@ import org.prune4j.onnx.ImportValue.Swapped;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** ONNX import of Concat, Flatten, Reshape, Transpose (in a channel shuffle), and the shape arithmetic around flattening (Shape, Gather, Squeeze, Unsqueeze) evaluated on constants. */
+/** ONNX import of Concat, Flatten, Reshape, Slice, Transpose (in a channel shuffle), and the shape arithmetic around flattening (Shape, Gather, Squeeze, Unsqueeze) evaluated on constants. */
 final class ShapeConverters {
 
     private ShapeConverters() {}
@@ -74,7 +77,7 @@ final class ShapeConverters {
         }
         if (x instanceof Swapped sw) {
             Shape s = ctx.shapeOf(sw.node());
-            long[] resolved = target.length == 4 ? ImportContext.resolve(target, s) : new long[0];
+            long[] resolved = target.length == 4 ? ctx.resolve(target, s) : new long[0];
             if (resolved.length == 4 && resolved[1] == s.get(0) && resolved[2] == s.get(1) && resolved[3] == s.get(2)) {
                 ctx.add(n, index, new ChannelShuffleOp((int) sw.groups()), sw.node());
                 return;
@@ -83,7 +86,7 @@ final class ShapeConverters {
         }
         String in = ctx.act(n, 0, index);
         Shape s = ctx.shapeOf(in);
-        long[] resolved = ImportContext.resolve(target, s);
+        long[] resolved = ctx.resolve(target, s);
         if (resolved.length == 2) {
             if (resolved[1] != s.size()) {
                 throw ctx.failAt(n, index, "Reshape to " + Arrays.toString(target) + " does not keep the sample size " + s.size());
@@ -194,5 +197,57 @@ final class ShapeConverters {
             return;
         }
         throw ctx.failAt(n, index, n.getOpType() + " of an activation of shape " + s + " is not supported");
+    }
+
+    /**
+     * Slice (opset 10+: starts, ends, axes, steps as inputs; before: attributes): along the
+     * channels of an activation with step 1 it is a channel range; on a 1-D constant it is shape
+     * arithmetic, evaluated.
+     */
+    static void slice(ImportContext ctx, NodeProto n, int index) {
+        ImportValue x = ctx.input(n, 0);
+        Map<String, AttributeProto> a = ImportContext.attributes(n);
+        boolean asInputs = ctx.opset() >= 10;
+        long[] starts = asInputs ? ctx.constant(n, 1, index).longs() : ImportContext.ints(a, "starts", null);
+        long[] ends = asInputs ? ctx.constant(n, 2, index).longs() : ImportContext.ints(a, "ends", null);
+        long[] axes = asInputs ? (n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? ctx.constant(n, 3, index).longs() : null)
+                : ImportContext.ints(a, "axes", null);
+        long[] steps = asInputs && n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? ctx.constant(n, 4, index).longs() : null;
+        if (starts.length != 1 || (steps != null && steps[0] != 1)) {
+            throw ctx.failAt(n, index, "Slice of " + starts.length + " axes or with steps " + Arrays.toString(steps)
+                    + " is not supported; prune4j slices one axis with step 1");
+        }
+        long axis = axes == null ? 0 : axes[0];
+        if (x instanceof Const c) {
+            if (c.dims().length != 1 || axis != 0) {
+                throw ctx.failAt(n, index, "Slice of a constant of shape " + Arrays.toString(c.dims()) + " is not supported");
+            }
+            long[] v = c.longs();
+            int from = (int) clampIndex(starts[0], v.length);
+            int to = (int) Math.max(from, clampIndex(ends[0], v.length));
+            long[] out = Arrays.copyOfRange(v, from, to);
+            ctx.alias(n, new Const(ImportContext.toFloats(out), out, new long[] {out.length}));
+            return;
+        }
+        String in = ctx.act(n, 0, index);
+        Shape s = ctx.shapeOf(in);
+        if (axis != 1 && axis != 1 - (s.dimension() + 1)) {
+            throw ctx.failAt(n, index, "Slice along axis " + axis + " of an activation of shape " + s
+                    + " is not supported; prune4j slices channels (axis 1)");
+        }
+        long channels = s.get(0);
+        long from = clampIndex(starts[0], channels);
+        long to = clampIndex(ends[0], channels);
+        if (from == 0 && to == channels) {
+            ctx.alias(n, new Act(in));
+        } else {
+            ctx.add(n, index, new SliceOp((int) from, (int) to), in);
+        }
+    }
+
+    /** ONNX's index clamping: negative counts from the end, anything beyond the ends is clamped. */
+    private static long clampIndex(long i, long size) {
+        long j = i < 0 ? i + size : i;
+        return Math.max(0, Math.min(size, j));
     }
 }

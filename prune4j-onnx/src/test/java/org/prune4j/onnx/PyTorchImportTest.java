@@ -35,15 +35,25 @@ class PyTorchImportTest {
     Path dir;
 
     static Path fixture(Path dir, String name) throws IOException {
+        return fixture(dir, "fixtures", name);
+    }
+
+    /** Copies {@code folder/name.onnx} (a test resource next to this class) into {@code dir}. */
+    static Path fixture(Path dir, String folder, String name) throws IOException {
         Path f = dir.resolve(name + ".onnx");
-        try (InputStream in = PyTorchImportTest.class.getResourceAsStream("fixtures/" + name + ".onnx")) {
+        try (InputStream in = PyTorchImportTest.class.getResourceAsStream(folder + "/" + name + ".onnx")) {
             Files.copy(in, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         return f;
     }
 
     static float[] floats(String resource) throws IOException {
-        try (InputStream in = PyTorchImportTest.class.getResourceAsStream("fixtures/" + resource)) {
+        return floats("fixtures", resource);
+    }
+
+    /** The little-endian float32 values of {@code folder/resource}. */
+    static float[] floats(String folder, String resource) throws IOException {
+        try (InputStream in = PyTorchImportTest.class.getResourceAsStream(folder + "/" + resource)) {
             byte[] b = in.readAllBytes();
             float[] out = new float[b.length / 4];
             ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
@@ -84,26 +94,31 @@ class PyTorchImportTest {
     void randomChannelsRemovedFromAnImportedModelEqualTheMaskedModel(String name) throws IOException {
         try (Model pruned = OnnxImporter.load(fixture(dir, name));
                 Model masked = OnnxImporter.load(fixture(dir, name))) {
-            java.util.Random random = new java.util.Random(name.hashCode());
-            java.util.Map<Group, int[]> removal = new java.util.LinkedHashMap<>();
-            java.util.Map<Group, int[]> maskedRemoval = new java.util.LinkedHashMap<>();
-            DependencyGraph maskedDeps = DependencyGraph.of(masked.graph());
-            for (Group g : DependencyGraph.of(pruned.graph()).groups()) {
-                if (g.size() < 2) {
-                    continue;
-                }
-                int[] remove = random.ints(0, g.size()).distinct().limit(Math.max(1, g.size() / 3)).sorted().toArray();
-                removal.put(g, remove);
-                maskedRemoval.put(maskedDeps.groupOf(g.root()), remove);
-            }
-            assertThat(removal).isNotEmpty();
-            ChannelRemoval.mask(masked, maskedRemoval);
-            ChannelRemoval.remove(pruned, removal, null);
-            assertThat(ModelSummary.of(pruned.graph()).macs()).isLessThan(ModelSummary.of(masked.graph()).macs());
-            float[] input = floats(name + ".input.bin");
-            OnnxRoundTripTest.assertClose(OnnxRoundTripTest.forward(pruned, input, 2),
-                    OnnxRoundTripTest.forward(masked, input, 2), name + " pruned vs masked");
+            assertRemovingRandomChannelsEqualsMaskingThem(pruned, masked, floats(name + ".input.bin"), 2, name);
         }
+    }
+
+    /** Removes a third of every group's channels (at random) from {@code pruned} and masks the same in {@code masked}. */
+    static void assertRemovingRandomChannelsEqualsMaskingThem(Model pruned, Model masked, float[] input, int batch,
+            String name) {
+        java.util.Random random = new java.util.Random(name.hashCode());
+        java.util.Map<Group, int[]> removal = new java.util.LinkedHashMap<>();
+        java.util.Map<Group, int[]> maskedRemoval = new java.util.LinkedHashMap<>();
+        DependencyGraph maskedDeps = DependencyGraph.of(masked.graph());
+        for (Group g : DependencyGraph.of(pruned.graph()).groups()) {
+            if (g.size() < 2) {
+                continue;
+            }
+            int[] remove = random.ints(0, g.size()).distinct().limit(Math.max(1, g.size() / 3)).sorted().toArray();
+            removal.put(g, remove);
+            maskedRemoval.put(maskedDeps.groupOf(g.root()), remove);
+        }
+        assertThat(removal).isNotEmpty();
+        ChannelRemoval.mask(masked, maskedRemoval);
+        ChannelRemoval.remove(pruned, removal, null);
+        assertThat(ModelSummary.of(pruned.graph()).macs()).isLessThan(ModelSummary.of(masked.graph()).macs());
+        OnnxRoundTripTest.assertClose(OnnxRoundTripTest.forward(pruned, input, batch),
+                OnnxRoundTripTest.forward(masked, input, batch), name + " pruned vs masked");
     }
 
     @Test

@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.Shape;
 
 import org.prune4j.graph.ChannelCoupling;
 import org.prune4j.graph.ChannelRule;
-import org.prune4j.graph.ChannelRules;
 import org.prune4j.graph.Graph;
 import org.prune4j.graph.Node;
 import org.prune4j.graph.Op;
@@ -13,7 +12,12 @@ import org.prune4j.graph.ParamAxes;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Dense convolutions create channels; depthwise ones pass them through; other groupings stay fixed. */
+/**
+ * Dense convolutions create channels. A grouped convolution's group i reads only input block i
+ * and writes only output block i, so it is pruned by whole groups: both blocks form one
+ * removable channel of the group that feeds it (a depthwise conv's blocks are single channels,
+ * which makes it a pass-through). The weight's input axis (per group) never changes.
+ */
 final class ConvChannelRule implements ChannelRule {
 
     @Override
@@ -23,11 +27,18 @@ final class ConvChannelRule implements ChannelRule {
         long inChannels = graph.shapeOf(in).get(0);
         if (conv.groups() == 1) {
             c.markCreated(node.name());
-        } else if (isDepthwise(conv, inChannels)) {
-            ChannelRules.PASS_THROUGH.couple(node, graph, c);
-        } else {
-            c.markFixed(node.name(), "grouped conv with groups=" + conv.groups());
-            c.markFixed(in, "input of grouped conv '" + node.name() + "'");
+            return;
+        }
+        int inPerGroup = (int) (inChannels / conv.groups());
+        int outPerGroup = conv.outChannels() / conv.groups();
+        for (int g = 0; g < conv.groups(); g++) {
+            int first = g * inPerGroup;
+            for (int i = 0; i < inPerGroup; i++) {
+                c.couple(in, first, in, first + i);
+            }
+            for (int o = 0; o < outPerGroup; o++) {
+                c.couple(in, first, node.name(), g * outPerGroup + o);
+            }
         }
     }
 
@@ -50,12 +61,9 @@ final class ConvChannelRule implements ChannelRule {
         Conv2dOp conv = (Conv2dOp) op;
         Conv2dOp.Builder b = conv.toBuilder().setOutChannels((int) newOutputChannels);
         if (conv.groups() > 1) {
-            b.optGroups((int) newOutputChannels); // depthwise stays depthwise
+            int outPerGroup = conv.outChannels() / conv.groups();
+            b.optGroups((int) (newOutputChannels / outPerGroup)); // whole groups were removed
         }
         return b.build();
-    }
-
-    private static boolean isDepthwise(Conv2dOp conv, long inChannels) {
-        return conv.groups() == inChannels && conv.outChannels() == inChannels;
     }
 }

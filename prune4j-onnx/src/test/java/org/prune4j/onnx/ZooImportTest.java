@@ -1,0 +1,101 @@
+package org.prune4j.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.prune4j.graph.ops.Conv2dOp;
+import org.prune4j.metrics.ModelSummary;
+import org.prune4j.model.Model;
+import org.prune4j.pruning.PruningTarget;
+import org.prune4j.pruning.StructuredPruner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The torchvision families (tools/make_zoo_fixtures.py: PyTorch's exporter, random weights, small
+ * widths) import with PyTorch's outputs, and prune by whole channels (and whole groups) into
+ * files ONNX Runtime runs with prune4j's outputs.
+ */
+class ZooImportTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
+            "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet"})
+    void importGivesPyTorchsOutputs(String family) throws IOException {
+        try (Model model = OnnxImporter.load(fixture(family))) {
+            float[] actual = OnnxRoundTripTest.forward(model, floats(family + ".input.bin"), 2);
+            OnnxRoundTripTest.assertClose(actual, floats(family + ".output.bin"), family + " vs PyTorch");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
+            "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet"})
+    void removingChannelsEqualsMaskingThem(String family) throws IOException {
+        Path file = fixture(family);
+        try (Model pruned = OnnxImporter.load(file); Model masked = OnnxImporter.load(file)) {
+            PyTorchImportTest.assertRemovingRandomChannelsEqualsMaskingThem(pruned, masked,
+                    floats(family + ".input.bin"), 2, family);
+        }
+    }
+
+    /** What {@code prune --method l1 --target macs=2x --data none --out pruned.onnx} does, checked at every step. */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
+            "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet"})
+    void halvingTheMacsWritesASmallerFileThatOnnxRuntimeRunsWithPrune4jsOutputs(String family) throws IOException {
+        Path file = fixture(family);
+        try (Model model = OnnxImporter.load(file)) {
+            long before = ModelSummary.of(model.graph()).macs();
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build()
+                    .prune(model, null);
+            assertThat((double) ModelSummary.of(model.graph()).macs()).isLessThanOrEqualTo(before / 2.0);
+            Path out = dir.resolve(family + "-pruned.onnx");
+            OnnxExporter.export(model, out);
+            assertThat(Files.size(out)).isLessThan(Files.size(file));
+            float[] input = floats(family + ".input.bin");
+            try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1)) {
+                OnnxRoundTripTest.assertClose(ort.run(input, 2), OnnxRoundTripTest.forward(model, input, 2),
+                        family + " pruned, ONNX Runtime vs prune4j");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnext50", "regnet_x"})
+    void groupedConvolutionsLoseWholeGroupsAndKeepTheirGroupWidth(String family) throws IOException {
+        try (Model original = OnnxImporter.load(fixture(family)); Model model = OnnxImporter.load(fixture(family))) {
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x")).build()
+                    .prune(model, null);
+            boolean someGroupsWent = false;
+            for (var node : original.graph().nodes()) {
+                if (node.op() instanceof Conv2dOp conv && conv.groups() > 1) {
+                    Conv2dOp after = (Conv2dOp) model.graph().node(node.name()).op();
+                    long widthBefore = original.graph().shapeOf(node.name()).get(0) / conv.groups();
+                    assertThat(model.graph().shapeOf(node.name()).get(0) / after.groups()).as(node.name())
+                            .isEqualTo(widthBefore);
+                    someGroupsWent |= after.groups() < conv.groups();
+                }
+            }
+            assertThat(someGroupsWent).isTrue();
+        }
+    }
+
+    private Path fixture(String family) throws IOException {
+        return PyTorchImportTest.fixture(dir, "zoo", family);
+    }
+
+    private static float[] floats(String resource) throws IOException {
+        return PyTorchImportTest.floats("zoo", resource);
+    }
+}
