@@ -10,6 +10,7 @@ import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.GlobalAvgPoolOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.LayerNormOp;
 import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.graph.ops.IdentityOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
@@ -41,7 +42,7 @@ public final class OpRegistry {
                 ActivationOp.DESCRIPTOR, Pool2dOp.DESCRIPTOR, GlobalAvgPoolOp.DESCRIPTOR, FlattenOp.DESCRIPTOR,
                 AddOp.DESCRIPTOR, MulOp.DESCRIPTOR, ConcatOp.DESCRIPTOR, DropoutOp.DESCRIPTOR, IdentityOp.DESCRIPTOR,
                 ScaleShiftOp.DESCRIPTOR, SoftmaxOp.DESCRIPTOR, ChannelShuffleOp.DESCRIPTOR, ChannelAffineOp.DESCRIPTOR,
-                SliceOp.DESCRIPTOR)) {
+                SliceOp.DESCRIPTOR, LayerNormOp.DESCRIPTOR)) {
             add(d);
         }
     }

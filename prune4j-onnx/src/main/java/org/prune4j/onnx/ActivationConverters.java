@@ -6,15 +6,44 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import org.prune4j.graph.ops.ActivationOp;
 import org.prune4j.graph.ops.SoftmaxOp;
 
+import java.util.List;
 import java.util.Map;
 
-/** ONNX import of Relu, Sigmoid, HardSwish, HardSigmoid, Clip (ReLU6 / ReLU) and Softmax. */
+/** ONNX import of Relu, Sigmoid, HardSwish, HardSigmoid, Clip (ReLU6 / ReLU), GELU (decomposed) and Softmax. */
 final class ActivationConverters {
 
     private ActivationConverters() {}
 
     static void activation(ImportContext ctx, NodeProto n, int index, ActivationOp.Kind kind) {
-        ctx.add(n, index, new ActivationOp(kind), ctx.act(n, 0, index));
+        ctx.addPerPosition(n, index, new ActivationOp(kind));
+    }
+
+    /**
+     * GELU as PyTorch's exporter writes it, {@code x · (erf(x / √2) + 1) · 0.5}, recognised at its
+     * Div: imported as one activation, its other four nodes passed over. False if the Div is
+     * something else.
+     */
+    static boolean gelu(ImportContext ctx, NodeProto div, int index, List<NodeProto> nodes) {
+        if (!ctx.isScalar(div, 1, Math.sqrt(2), nodes)) {
+            return false;
+        }
+        String x = div.getInput(0);
+        int erf = ImportContext.readerOf(nodes, index, div.getOutput(0), "Erf");
+        int plusOne = erf < 0 ? -1 : ImportContext.readerOf(nodes, erf, nodes.get(erf).getOutput(0), "Add");
+        int times = plusOne < 0 ? -1 : ImportContext.readerOf(nodes, plusOne, nodes.get(plusOne).getOutput(0), "Mul");
+        int half = times < 0 ? -1 : ImportContext.readerOf(nodes, times, nodes.get(times).getOutput(0), "Mul");
+        if (half < 0 || !(ctx.isScalar(nodes.get(plusOne), 1, 1, nodes) || ctx.isScalar(nodes.get(plusOne), 0, 1, nodes))
+                || !nodes.get(times).getInputList().contains(x)
+                || !(ctx.isScalar(nodes.get(half), 1, 0.5, nodes) || ctx.isScalar(nodes.get(half), 0, 0.5, nodes))) {
+            return false;
+        }
+        for (int j : new int[] {erf, plusOne, times}) {
+            ctx.skip(nodes.get(j), j);
+        }
+        ctx.skip(nodes.get(half), half);
+        String name = ctx.addPerPosition(div, index, new ActivationOp(ActivationOp.Kind.GELU), ImportContext.renamed(div, "GELU"));
+        ctx.alias(nodes.get(half), ctx.valueOf(div.getOutput(0)));
+        return name != null;
     }
 
     static void hardSigmoid(ImportContext ctx, NodeProto n, int index) {

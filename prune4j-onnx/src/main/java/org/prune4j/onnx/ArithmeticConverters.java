@@ -8,29 +8,64 @@ import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.MulOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
 import org.prune4j.onnx.ImportValue.Act;
+import org.prune4j.onnx.ImportValue.ChannelsLast;
 import org.prune4j.onnx.ImportValue.Const;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** ONNX import of Add, Sub, Mul and Div: of two activations (residuals, gates), with a scalar constant (scale-shift) or a per-channel one (channel-affine), and of two constants (shape arithmetic). */
 final class ArithmeticConverters {
 
     private ArithmeticConverters() {}
 
-    static void arithmetic(ImportContext ctx, NodeProto n, int index) {
+    static void arithmetic(ImportContext ctx, NodeProto n, int index, List<NodeProto> nodes) {
         String type = n.getOpType();
         ImportValue a = ctx.input(n, 0);
         ImportValue b = ctx.input(n, 1);
+        if (type.equals("Div") && ActivationConverters.gelu(ctx, n, index, nodes)) {
+            return;
+        }
+        if (a instanceof ChannelsLast || b instanceof ChannelsLast) {
+            channelsLast(ctx, n, index, a, b);
+            return;
+        }
+        arithmetic(ctx, n, index, a, b);
+    }
+
+    /** On channels-last operands: the same op on prune4j's channels-first nodes, a per-channel constant taken along the last axis. */
+    private static void channelsLast(ImportContext ctx, NodeProto n, int index, ImportValue a, ImportValue b) {
+        ImportValue x = a instanceof ChannelsLast cl ? new Act(cl.node()) : channelsFirst(ctx, n, index, a);
+        ImportValue y = b instanceof ChannelsLast cl ? new Act(cl.node()) : channelsFirst(ctx, n, index, b);
+        arithmetic(ctx, n, index, x, y);
+        ctx.alias(n, new ChannelsLast(((Act) ctx.valueOf(n.getOutput(0))).node()));
+    }
+
+    /** A constant next to a channels-last tensor: a scalar stays, (…, C) becomes (C, 1, 1). */
+    private static ImportValue channelsFirst(ImportContext ctx, NodeProto n, int index, ImportValue v) {
+        if (v instanceof Const c) {
+            long[] d = c.dims();
+            boolean perChannel = d.length > 0 && Arrays.stream(d, 0, d.length - 1).allMatch(k -> k == 1);
+            if (c.floats().length == 1 || !perChannel) {
+                return c;
+            }
+            return new Const(c.floats(), c.longs(), new long[] {d[d.length - 1], 1, 1});
+        }
+        throw ctx.failAt(n, index, n.getOpType() + " of a channels-last tensor and a channels-first one is not supported");
+    }
+
+    private static void arithmetic(ImportContext ctx, NodeProto n, int index, ImportValue a, ImportValue b) {
+        String type = n.getOpType();
         if (a instanceof Const ca && b instanceof Const cb) {
             ctx.alias(n, ImportContext.constantArithmetic(type, ca, cb));
             return;
         }
         if (a instanceof Act && b instanceof Act) {
             if (type.equals("Add")) {
-                ctx.add(n, index, new AddOp(), ctx.act(n, 0, index), ctx.act(n, 1, index));
+                ctx.add(n, index, new AddOp(), ((Act) a).node(), ((Act) b).node());
             } else if (type.equals("Mul")) {
-                String x = ctx.act(n, 0, index);
-                String y = ctx.act(n, 1, index);
+                String x = ((Act) a).node();
+                String y = ((Act) b).node();
                 boolean gateFirst = ctx.shapeOf(x).size() < ctx.shapeOf(y).size();
                 ctx.add(n, index, new MulOp(), gateFirst ? y : x, gateFirst ? x : y); // prune4j takes (x, gate)
             } else {
@@ -39,8 +74,12 @@ final class ArithmeticConverters {
             return;
         }
         boolean constFirst = a instanceof Const;
+        if (!constFirst && !(b instanceof Const) || !((constFirst ? b : a) instanceof Act act)) {
+            throw ctx.failAt(n, index, type + " of a constant and input '" + n.getInput(constFirst ? 1 : 0)
+                    + "' is not supported (an activation was expected)");
+        }
         Const c = (Const) (constFirst ? a : b);
-        String x = ctx.act(n, constFirst ? 1 : 0, index);
+        String x = act.node();
         Shape s = ctx.shapeOf(x);
         int count = c.floats().length;
         if (count != 1 && !ImportContext.isPerChannel(c.dims(), s)) {

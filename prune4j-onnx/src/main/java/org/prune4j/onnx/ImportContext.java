@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,6 +64,42 @@ public final class ImportContext {
         return consumers.getOrDefault(output, 0);
     }
 
+    /**
+     * The index of the first node after {@code from} of type {@code type} that reads {@code output}
+     * (the next step of a pattern such as a decomposed layer norm), or -1.
+     */
+    public static int readerOf(List<NodeProto> nodes, int from, String output, String type) {
+        for (int j = from + 1; j < nodes.size(); j++) {
+            NodeProto next = nodes.get(j);
+            if (next.getOpType().equals(type) && next.getInputList().contains(output)) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The constant named {@code name}: known already, or made by a Constant node later in
+     * {@code nodes} (a pattern looks ahead of the nodes converted so far); null if neither.
+     */
+    public Const constantAhead(List<NodeProto> nodes, String name) {
+        if (values.get(name) instanceof Const c) {
+            return c;
+        }
+        for (NodeProto n : nodes) {
+            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getOutput(0).equals(name)) {
+                return constantNode(n);
+            }
+        }
+        return null;
+    }
+
+    /** Whether input {@code i} of {@code n} is a scalar constant within 1e-4 of {@code value}. */
+    public boolean isScalar(NodeProto n, int i, double value, List<NodeProto> nodes) {
+        Const c = i < n.getInputCount() ? constantAhead(nodes, n.getInput(i)) : null;
+        return c != null && c.floats().length == 1 && Math.abs(c.floats()[0] - value) <= 1e-4 * Math.max(1, Math.abs(value));
+    }
+
     /** Marks node {@code index} as folded into an earlier one: the import passes over it. */
     public void skip(NodeProto n, int index) {
         skipped.add(nodeId(n, index));
@@ -85,7 +122,11 @@ public final class ImportContext {
     }
 
     public String add(NodeProto n, int index, Op op, String... inputs) {
-        String name = unique(n.getName().isEmpty() ? n.getOutput(0) : n.getName());
+        return add(n, index, null, op, inputs);
+    }
+
+    private String add(NodeProto n, int index, String rawName, Op op, String... inputs) {
+        String name = unique(rawName != null ? rawName : n.getName().isEmpty() ? n.getOutput(0) : n.getName());
         try {
             graph.add(name, op, inputs);
         } catch (RuntimeException e) {
@@ -93,6 +134,32 @@ public final class ImportContext {
         }
         values.put(n.getOutput(0), new Act(name));
         return name;
+    }
+
+    /**
+     * Adds {@code op}, which acts on every value alone or per channel, on input 0 of {@code n}: a
+     * channels-last input stays channels-last (the op runs on prune4j's channels-first node).
+     */
+    public String addPerPosition(NodeProto n, int index, Op op) {
+        return addPerPosition(n, index, op, null);
+    }
+
+    /** As {@link #addPerPosition(NodeProto, int, Op)}, named {@code rawName} (for a pattern of nodes), or after {@code n} if null. */
+    public String addPerPosition(NodeProto n, int index, Op op, String rawName) {
+        boolean channelsLast = input(n, 0) instanceof ImportValue.ChannelsLast;
+        String in = channelsLast ? ((ImportValue.ChannelsLast) input(n, 0)).node() : act(n, 0, index);
+        String name = add(n, index, rawName, op, in);
+        if (channelsLast) {
+            alias(n, new ImportValue.ChannelsLast(name));
+        }
+        return name;
+    }
+
+    /** {@code n}'s name with its last path segment replaced: the name of a pattern recognised at {@code n}. */
+    public static String renamed(NodeProto n, String last) {
+        String raw = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+        int slash = raw.lastIndexOf('/');
+        return (slash < 0 ? "" : raw.substring(0, slash + 1)) + last;
     }
 
     /** Prune4j node names: the ONNX node's name (or output), made unique and free of the '.' of parameter names. */
@@ -137,6 +204,10 @@ public final class ImportContext {
         }
         if (v instanceof Padded) {
             throw failAt(n, index, "a Pad is supported only directly before a Conv or AveragePool");
+        }
+        if (v instanceof ImportValue.ChannelsLast) {
+            throw failAt(n, index, "a channels-last tensor (Transpose 0, 2, 3, 1) feeds this node; prune4j follows it "
+                    + "through linear layers, layer norm, GELU, per-channel constants and adds only");
         }
         if (v instanceof Grouped || v instanceof Swapped) {
             throw failAt(n, index, "an unfinished channel shuffle (Reshape/Transpose) feeds this node; not supported");

@@ -2,7 +2,7 @@ package org.prune4j.onnx;
 
 /** What an ONNX value is while a file is imported. */
 public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, ImportValue.Padded,
-        ImportValue.Grouped, ImportValue.Swapped {
+        ImportValue.Grouped, ImportValue.Swapped, ImportValue.ChannelsLast {
 
     /** An activation: the output of a prune4j node (or the graph input). */
     record Act(String node) implements ImportValue {}
@@ -18,4 +18,11 @@ public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, 
 
     /** Second step of a channel shuffle (the Transpose of the groups). */
     record Swapped(String node, long groups) implements ImportValue {}
+
+    /**
+     * A node's image output with the channels moved last (Transpose 0, 2, 3, 1; ConvNeXt's blocks):
+     * prune4j keeps it channels-first, and per-position ops on it (linear layers, layer norm,
+     * per-channel constants, GELU) become their channels-first equivalents.
+     */
+    record ChannelsLast(String node) implements ImportValue {}
 }

@@ -3,15 +3,18 @@ package org.prune4j.onnx;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
+import org.prune4j.graph.Op;
+import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.onnx.ImportValue.Act;
+import org.prune4j.onnx.ImportValue.ChannelsLast;
 import org.prune4j.onnx.ImportValue.Const;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** ONNX import of Gemm and MatMul (with a following Add of a bias folded in) as linear layers. */
+/** ONNX import of Gemm and MatMul (with a following Add of a bias folded in) as linear layers (1×1 convolutions on channels-last images). */
 final class LinearConverters {
 
     private LinearConverters() {}
@@ -36,7 +39,8 @@ final class LinearConverters {
     }
 
     static void matMul(ImportContext ctx, NodeProto n, int index, List<NodeProto> nodes) {
-        String in = ctx.act(n, 0, index);
+        boolean channelsLast = ctx.input(n, 0) instanceof ChannelsLast;
+        String in = channelsLast ? ((ChannelsLast) ctx.input(n, 0)).node() : ctx.act(n, 0, index);
         Const b = ctx.weight(n, 1, index);
         if (b.dims().length != 2) {
             throw ctx.failAt(n, index, "MatMul needs a 2-D constant weight (in, out), got " + Arrays.toString(b.dims()));
@@ -57,11 +61,16 @@ final class LinearConverters {
                 break;
             }
         }
-        String name = ctx.add(n, index, new LinearOp((int) out, bias != null), in);
+        // on a channels-last image, the same linear map at every position: a 1×1 convolution
+        Op op = channelsLast ? Conv2dOp.builder().setOutChannels((int) out).setKernel(1).optBias(bias != null).build()
+                : new LinearOp((int) out, bias != null);
+        String name = ctx.add(n, index, op, in);
         ctx.param(name, "weight", ImportContext.transpose2d(b.floats(), b.dims()));
+        ImportValue result = channelsLast ? new ChannelsLast(name) : new Act(name);
+        ctx.alias(n, result);
         if (bias != null) {
             ctx.param(name, "bias", bias);
-            ctx.alias(biasAdd, new Act(name));
+            ctx.alias(biasAdd, result);
         }
     }
 }

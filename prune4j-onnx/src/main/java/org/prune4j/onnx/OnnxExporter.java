@@ -23,6 +23,7 @@ import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.BatchNormOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.LayerNormOp;
 import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.Conv2dOp;
@@ -135,6 +136,7 @@ public final class OnnxExporter {
                 .addAttribute(integer("axis", 1))));
         EXPORTERS.put(ChannelShuffleOp.TYPE, OnnxExporter::channelShuffle);
         EXPORTERS.put(SliceOp.TYPE, OnnxExporter::slice);
+        EXPORTERS.put(LayerNormOp.TYPE, OnnxExporter::layerNorm);
     }
 
     /** Makes an op type exportable (e.g. an op a plugin adds), or replaces how one is exported. */
@@ -255,6 +257,20 @@ public final class OnnxExporter {
         g.addNode(node("Slice", name, List.of(n.inputs().get(0), name + "/starts", name + "/ends", name + "/axes"), name));
     }
 
+    /** Across the channels (axis 1), which LayerNormalization cannot say for images (it normalizes trailing axes). */
+    private static void layerNorm(Node n, Graph graph, GraphProto.Builder g) {
+        String name = n.name();
+        String in = n.inputs().get(0);
+        g.addInitializer(tensor(name + "/eps", new float[] {((LayerNormOp) n.op()).epsilon()}, new Shape()));
+        g.addNode(node("ReduceMean", name + "/mean", List.of(in), name + "/mean").addAttribute(ints("axes", 1L)));
+        g.addNode(node("Sub", name + "/sub", List.of(in, name + "/mean"), name + "/centered"));
+        g.addNode(node("Mul", name + "/square", List.of(name + "/centered", name + "/centered"), name + "/squared"));
+        g.addNode(node("ReduceMean", name + "/var", List.of(name + "/squared"), name + "/var").addAttribute(ints("axes", 1L)));
+        g.addNode(node("Add", name + "/add", List.of(name + "/var", name + "/eps"), name + "/shifted"));
+        g.addNode(node("Sqrt", name + "/sqrt", List.of(name + "/shifted"), name + "/std"));
+        g.addNode(node("Div", name, List.of(name + "/centered", name + "/std"), name));
+    }
+
     private static void writeActivation(ActivationOp a, String name, String in, GraphProto.Builder g) {
         switch (a.kind()) {
             case RELU -> g.addNode(node("Relu", name, List.of(in), name));
@@ -270,6 +286,16 @@ public final class OnnxExporter {
             case SILU -> {
                 g.addNode(node("Sigmoid", name + "/sigmoid", List.of(in), name + "/gate"));
                 g.addNode(node("Mul", name, List.of(in, name + "/gate"), name));
+            }
+            case GELU -> { // x · (1 + erf(x / √2)) / 2: the form PyTorch's exporter writes (Gelu is opset 20)
+                g.addInitializer(tensor(name + "/sqrt2", new float[] {(float) Math.sqrt(2)}, new Shape()));
+                g.addInitializer(tensor(name + "/one", new float[] {1}, new Shape()));
+                g.addInitializer(tensor(name + "/half", new float[] {0.5f}, new Shape()));
+                g.addNode(node("Div", name + "/div", List.of(in, name + "/sqrt2"), name + "/scaled"));
+                g.addNode(node("Erf", name + "/erf", List.of(name + "/scaled"), name + "/erf"));
+                g.addNode(node("Add", name + "/add", List.of(name + "/erf", name + "/one"), name + "/cdf2"));
+                g.addNode(node("Mul", name + "/mul", List.of(in, name + "/cdf2"), name + "/twice"));
+                g.addNode(node("Mul", name, List.of(name + "/twice", name + "/half"), name));
             }
             default -> throw new IllegalArgumentException("node '" + name + "': activation " + a.kind() + " has no ONNX export");
         }
@@ -324,7 +350,7 @@ public final class OnnxExporter {
         return t.build();
     }
 
-    private static ValueInfoProto valueInfo(String name, Shape perSample) {
+    static ValueInfoProto valueInfo(String name, Shape perSample) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
         for (long d : perSample.getShape()) {

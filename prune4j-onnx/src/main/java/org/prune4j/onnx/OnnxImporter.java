@@ -76,12 +76,19 @@ public final class OnnxImporter {
         CONVERTERS.put("Clip", (c, n, i, all) -> ActivationConverters.clip(c, n, i));
         CONVERTERS.put("Softmax", (c, n, i, all) -> ActivationConverters.softmax(c, n, i));
         for (String type : List.of("Add", "Sub", "Mul", "Div")) {
-            CONVERTERS.put(type, (c, n, i, all) -> ArithmeticConverters.arithmetic(c, n, i));
+            CONVERTERS.put(type, ArithmeticConverters::arithmetic);
         }
         CONVERTERS.put("MaxPool", (c, n, i, all) -> PoolConverters.pool(c, n, i));
         CONVERTERS.put("AveragePool", (c, n, i, all) -> PoolConverters.pool(c, n, i));
         CONVERTERS.put("GlobalAveragePool", (c, n, i, all) -> c.add(n, i, new GlobalAvgPoolOp(true), c.act(n, 0, i)));
-        CONVERTERS.put("ReduceMean", (c, n, i, all) -> PoolConverters.reduceMean(c, n, i));
+        CONVERTERS.put("ReduceMean", PoolConverters::reduceMean);
+        CONVERTERS.put("LayerNormalization", (c, n, i, all) -> NormalizationConverters.layerNormalization(c, n, i));
+        for (String partOfAPattern : List.of("Pow", "Sqrt", "Erf")) { // reached only outside layer norm and GELU
+            CONVERTERS.put(partOfAPattern, (c, n, i, all) -> {
+                throw c.failAt(n, i, n.getOpType() + " is supported only inside a decomposed layer norm or GELU, "
+                        + "which this node is not part of");
+            });
+        }
         CONVERTERS.put("Concat", (c, n, i, all) -> ShapeConverters.concat(c, n, i));
         CONVERTERS.put("Flatten", (c, n, i, all) -> ShapeConverters.flatten(c, n, i));
         CONVERTERS.put("Reshape", (c, n, i, all) -> ShapeConverters.reshape(c, n, i));

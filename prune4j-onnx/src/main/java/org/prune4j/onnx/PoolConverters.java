@@ -9,6 +9,7 @@ import org.prune4j.onnx.ImportValue.Padded;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,10 +57,13 @@ final class PoolConverters {
                 ceil), in);
     }
 
-    static void reduceMean(ImportContext ctx, NodeProto n, int index) {
-        String in = ctx.act(n, 0, index);
+    static void reduceMean(ImportContext ctx, NodeProto n, int index, List<NodeProto> nodes) {
         Map<String, AttributeProto> a = ImportContext.attributes(n);
         long[] axes = ctx.opset() >= 18 && n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(a, "axes", null);
+        if (NormalizationConverters.decomposedLayerNorm(ctx, n, index, nodes, axes)) {
+            return;
+        }
+        String in = ctx.act(n, 0, index);
         boolean keep = ImportContext.intAttr(a, "keepdims", 1) == 1;
         Set<Long> axisSet = new HashSet<>();
         if (axes != null) {

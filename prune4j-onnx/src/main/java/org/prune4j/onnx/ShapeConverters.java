@@ -9,6 +9,7 @@ import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.onnx.ImportValue.Act;
+import org.prune4j.onnx.ImportValue.ChannelsLast;
 import org.prune4j.onnx.ImportValue.Const;
 import org.prune4j.onnx.ImportValue.Grouped;
 import org.prune4j.onnx.ImportValue.Swapped;
@@ -148,8 +149,17 @@ final class ShapeConverters {
             ctx.alias(n, new Swapped(gr.node(), gr.groups()));
             return;
         }
+        if (x instanceof Act a && ctx.shapeOf(a.node()).dimension() == 3 && Arrays.equals(perm, new long[] {0, 2, 3, 1})) {
+            ctx.alias(n, new ChannelsLast(a.node())); // prune4j stays channels-first; what follows is translated
+            return;
+        }
+        if (x instanceof ChannelsLast cl && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+            ctx.alias(n, new Act(cl.node()));
+            return;
+        }
         throw ctx.failAt(n, index, "Transpose with perm " + Arrays.toString(perm) + " is not supported; prune4j imports "
-                + "Transpose only inside a channel shuffle (Reshape → Transpose(0, 2, 1, 3, 4) → Reshape)");
+                + "a channel shuffle (Reshape → Transpose(0, 2, 1, 3, 4) → Reshape) and moves of the channels of an "
+                + "image to the last axis and back (0, 2, 3, 1 / 0, 3, 1, 2)");
     }
 
     static void shape(ImportContext ctx, NodeProto n, int index) {

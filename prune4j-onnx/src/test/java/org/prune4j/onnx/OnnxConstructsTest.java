@@ -92,4 +92,48 @@ class OnnxConstructsTest {
             assertThat(concat.forward(input, false).toFloatArray()).containsExactly(plain.forward(input, false).toFloatArray());
         }
     }
+
+    /**
+     * Opset 17's LayerNormalization over the channels of a channels-last image (ConvNeXt's form) and
+     * over features imports with ONNX Runtime's outputs (inspect --check's comparison).
+     */
+    @Test
+    void opset17LayerNormalizationOverChannelsImportsWithOnnxRuntimesOutputs() throws Exception {
+        Random r = new Random(3);
+        GraphProto.Builder g = GraphProto.newBuilder().setName("ln17");
+        g.addInput(OnnxExporter.valueInfo("x", new ai.djl.ndarray.types.Shape(4, 5, 5)));
+        g.addOutput(OnnxExporter.valueInfo("y", new ai.djl.ndarray.types.Shape(3)));
+        g.addInitializer(OnnxExporter.tensor("s1", randoms(r, 4), new ai.djl.ndarray.types.Shape(4)));
+        g.addInitializer(OnnxExporter.tensor("b1", randoms(r, 4), new ai.djl.ndarray.types.Shape(4)));
+        g.addInitializer(OnnxExporter.tensor("s2", randoms(r, 4), new ai.djl.ndarray.types.Shape(4)));
+        g.addInitializer(OnnxExporter.tensor("b2", randoms(r, 4), new ai.djl.ndarray.types.Shape(4)));
+        g.addInitializer(OnnxExporter.tensor("w", randoms(r, 12), new ai.djl.ndarray.types.Shape(3, 4)));
+        g.addNode(OnnxExporter.node("Transpose", "last", java.util.List.of("x"), "xl").addAttribute(OnnxExporter.ints("perm", 0, 2, 3, 1)));
+        g.addNode(OnnxExporter.node("LayerNormalization", "ln_image", java.util.List.of("xl", "s1", "b1"), "nl")
+                .addAttribute(OnnxExporter.integer("axis", -1)).addAttribute(OnnxExporter.real("epsilon", 1e-5)));
+        g.addNode(OnnxExporter.node("Transpose", "first", java.util.List.of("nl"), "n").addAttribute(OnnxExporter.ints("perm", 0, 3, 1, 2)));
+        g.addNode(OnnxExporter.node("GlobalAveragePool", "gap", java.util.List.of("n"), "p"));
+        g.addNode(OnnxExporter.node("Flatten", "flat", java.util.List.of("p"), "f"));
+        g.addNode(OnnxExporter.node("LayerNormalization", "ln_features", java.util.List.of("f", "s2", "b2"), "fn")
+                .addAttribute(OnnxExporter.integer("axis", 1)));
+        g.addNode(OnnxExporter.node("Gemm", "fc", java.util.List.of("fn", "w"), "y").addAttribute(OnnxExporter.integer("transB", 1)));
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).build();
+        java.nio.file.Path file = dir.resolve("ln17.onnx");
+        java.nio.file.Files.write(file, model.toByteArray());
+        try (Model m = OnnxImporter.load(file)) {
+            assertThat(m.graph().nodes()).filteredOn(n -> n.op() instanceof org.prune4j.graph.ops.LayerNormOp).hasSize(2);
+            ImportCheck check = ImportCheck.of(file, m, 1);
+            assertThat(check.relativeDifference()).as("%s", check).isLessThan(1e-5);
+            assertThat(check.exact()).isTrue();
+        }
+    }
+
+    private static float[] randoms(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
 }

@@ -28,7 +28,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext"})
     void importGivesPyTorchsOutputs(String family) throws IOException {
         try (Model model = OnnxImporter.load(fixture(family))) {
             float[] actual = OnnxRoundTripTest.forward(model, floats(family + ".input.bin"), 2);
@@ -39,7 +39,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext"})
     void removingChannelsEqualsMaskingThem(String family) throws IOException {
         Path file = fixture(family);
         try (Model pruned = OnnxImporter.load(file); Model masked = OnnxImporter.load(file)) {
@@ -88,6 +88,27 @@ class ZooImportTest {
                 }
             }
             assertThat(someGroupsWent).isTrue();
+        }
+    }
+
+    /** ConvNeXt's blocks run channels-last with layer norm and GELU: only the MLP's hidden units (4C) are removable. */
+    @org.junit.jupiter.api.Test
+    void convNextPrunesItsMlpHiddenUnitsAndLeavesTheLayerNormedChannels() throws IOException {
+        try (Model model = OnnxImporter.load(fixture("convnext"))) {
+            var deps = org.prune4j.dependency.DependencyGraph.of(model.graph());
+            assertThat(deps.groups()).hasSize(2).allSatisfy(g -> assertThat(g.root()).endsWith("block_3/MatMul"));
+            assertThat(deps.untouched()).anyMatch(u -> u.contains("layer norm normalizes across all channels"));
+            long before = ModelSummary.of(model.graph()).macs();
+            StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=1.5x")).build()
+                    .prune(model, null);
+            assertThat((double) ModelSummary.of(model.graph()).macs()).isLessThanOrEqualTo(before / 1.5);
+            Path out = dir.resolve("convnext-pruned.onnx");
+            OnnxExporter.export(model, out);
+            float[] input = floats("convnext.input.bin");
+            try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1)) {
+                OnnxRoundTripTest.assertClose(ort.run(input, 2), OnnxRoundTripTest.forward(model, input, 2),
+                        "convnext pruned, ONNX Runtime vs prune4j");
+            }
         }
     }
 

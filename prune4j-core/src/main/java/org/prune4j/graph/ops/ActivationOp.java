@@ -25,7 +25,7 @@ public final class ActivationOp implements Op {
 
     /** The supported functions. */
     public enum Kind {
-        RELU, RELU6, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU;
+        RELU, RELU6, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, GELU;
 
         /** Parses names such as {@code relu6} or {@code hard-swish}. */
         public static Kind parse(String name) {
@@ -36,7 +36,7 @@ public final class ActivationOp implements Op {
                 }
             }
             throw new IllegalArgumentException("unknown activation '" + name
-                    + "'; known are relu, relu6, sigmoid, hard-sigmoid, hard-swish, silu");
+                    + "'; known are relu, relu6, sigmoid, hard-sigmoid, hard-swish, silu, gelu");
         }
 
         public String label() {
@@ -98,6 +98,8 @@ public final class ActivationOp implements Op {
                         NDArray gated = x.mul(gate)) {
                     return Scalars.dividedBy(gated, 6);
                 }
+            case GELU:
+                return Activation.gelu(x); // the exact form, x·Φ(x), as torch.nn.GELU()
             default:
                 throw new IllegalStateException("unhandled activation " + kind);
         }

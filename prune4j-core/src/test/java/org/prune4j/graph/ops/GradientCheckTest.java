@@ -64,7 +64,11 @@ class GradientCheckTest {
                 Arguments.of("channel-affine (image)", image, List.of(new ChannelAffineOp())),
                 Arguments.of("channel-affine (features)", features, List.of(new ChannelAffineOp())),
                 Arguments.of("softmax", features, List.of(new SoftmaxOp())),
-                Arguments.of("channel-shuffle", image, List.of(new ChannelShuffleOp(2))));
+                Arguments.of("channel-shuffle", image, List.of(new ChannelShuffleOp(2))),
+                Arguments.of("slice", image, List.of(new SliceOp(1, 3))),
+                Arguments.of("gelu", image, List.of(new ActivationOp(ActivationOp.Kind.GELU))),
+                Arguments.of("layer-norm (image)", image, List.of(new LayerNormOp(1e-5f))),
+                Arguments.of("layer-norm (features)", features, List.of(new LayerNormOp(1e-5f))));
     }
 
     @ParameterizedTest(name = "{0}")
