@@ -10,7 +10,12 @@ import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.GlobalAvgPoolOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.AddConstantOp;
+import org.prune4j.graph.ops.AttentionOp;
 import org.prune4j.graph.ops.LayerNormOp;
+import org.prune4j.graph.ops.PrependTokensOp;
+import org.prune4j.graph.ops.SelectTokenOp;
+import org.prune4j.graph.ops.SpatialFlattenOp;
 import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.graph.ops.IdentityOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
@@ -42,7 +47,8 @@ public final class OpRegistry {
                 ActivationOp.DESCRIPTOR, Pool2dOp.DESCRIPTOR, GlobalAvgPoolOp.DESCRIPTOR, FlattenOp.DESCRIPTOR,
                 AddOp.DESCRIPTOR, MulOp.DESCRIPTOR, ConcatOp.DESCRIPTOR, DropoutOp.DESCRIPTOR, IdentityOp.DESCRIPTOR,
                 ScaleShiftOp.DESCRIPTOR, SoftmaxOp.DESCRIPTOR, ChannelShuffleOp.DESCRIPTOR, ChannelAffineOp.DESCRIPTOR,
-                SliceOp.DESCRIPTOR, LayerNormOp.DESCRIPTOR)) {
+                SliceOp.DESCRIPTOR, LayerNormOp.DESCRIPTOR, SpatialFlattenOp.DESCRIPTOR, AddConstantOp.DESCRIPTOR,
+                PrependTokensOp.DESCRIPTOR, SelectTokenOp.DESCRIPTOR, AttentionOp.DESCRIPTOR)) {
             add(d);
         }
     }

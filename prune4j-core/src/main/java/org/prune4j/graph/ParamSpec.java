@@ -23,6 +23,8 @@ public record ParamSpec(String name, Shape shape, Init init, boolean trainable) 
         /** He normal with fan-out and ReLU gain, as torchvision initializes convolutions. */
         KAIMING_NORMAL_FAN_OUT,
         /** U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for linear layers and biases. */
-        UNIFORM_FAN_IN
+        UNIFORM_FAN_IN,
+        /** N(0, 0.02²), as torchvision initializes a vision transformer's position embedding. */
+        EMBEDDING_NORMAL
     }
 }

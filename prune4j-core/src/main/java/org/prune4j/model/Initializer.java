@@ -45,6 +45,11 @@ final class Initializer {
                 }
                 break;
             }
+            case EMBEDDING_NORMAL:
+                for (int i = 0; i < n; i++) {
+                    v[i] = gaussian(rng) * 0.02;
+                }
+                break;
             default:
                 throw new IllegalStateException("unhandled initializer " + spec.init());
         }

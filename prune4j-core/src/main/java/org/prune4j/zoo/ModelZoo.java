@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** The architectures prune4j ships, found by name: mlp, lenet5, vgg11, vgg16, resnet20/32/56, mobilenetv2, densenet. */
+/** The architectures prune4j ships, found by name: mlp, lenet5, vgg11, vgg16, resnet20/32/56, mobilenetv2, densenet, vit. */
 public final class ModelZoo {
 
     private static final Map<String, ZooArchitecture> ARCHITECTURES = new LinkedHashMap<>();
@@ -23,6 +23,7 @@ public final class ModelZoo {
         register(new CifarResNet(56));
         register(new MobileNetV2());
         register(new DenseNet());
+        register(new VisionTransformer());
     }
 
     private ModelZoo() {}

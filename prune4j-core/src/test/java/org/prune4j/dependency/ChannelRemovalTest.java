@@ -41,7 +41,7 @@ class ChannelRemovalTest {
     private static final Shape BATCH = new Shape(3, 1, 28, 28);
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "lenet5", "vgg11", "resnet20", "mobilenetv2", "densenet"})
+    @ValueSource(strings = {"mlp", "lenet5", "vgg11", "resnet20", "mobilenetv2", "densenet", "vit"})
     void prunedModelEqualsTheMaskedModelAndStillTrains(String name) {
         Graph graph = ModelZoo.build(name, ZooOptions.fashionMnist().withWidth(0.5));
         float[] input = random(3 * 28 * 28, 1);
@@ -183,6 +183,27 @@ class ChannelRemovalTest {
                 .add("gap", new GlobalAvgPoolOp())
                 .add("fc", new LinearOp(10));
         return b.setOutput("fc").build();
+    }
+
+    @Test
+    void anAttentionHeadIsRemovedWithItsQueryKeyValueAndOutputChannelsAndTheResidualStreamStays() {
+        Graph graph = ModelZoo.build("vit", ZooOptions.fashionMnist());
+        DependencyGraph deps = DependencyGraph.of(graph);
+        Group heads = deps.groupOf("layers.0.attn.in_proj");
+        assertThat(heads.size()).as("4 heads").isEqualTo(4);
+        // head 1: channels 16..31 of q, k and v, i.e. 16..31, 80..95 and 144..159 of the projection
+        assertThat(heads.indicesIn("layers.0.attn.in_proj", 1)).hasSize(48).contains(16, 31, 80, 95, 144, 159);
+        assertThat(heads.indicesIn("layers.0.attn.heads", 1)).hasSize(16).contains(16, 31);
+        assertThat(deps.groupOf("layers.0.mlp.fc1").size()).isEqualTo(128);
+        assertThat(deps.groups()).noneMatch(g -> g.spaces().contains("patch.conv"));
+        assertThat(deps.untouched()).anyMatch(u -> u.contains("patch.conv") && u.contains("layer norm"));
+        try (Model model = Model.builder().setGraph(graph).build()) {
+            heads.prune(model, new int[] {1, 3}, null);
+            assertThat(model.parameter("layers.0.attn.in_proj", "weight").value().getShape()).isEqualTo(new Shape(96, 64, 1, 1));
+            assertThat(model.parameter("layers.0.attn.out_proj", "weight").value().getShape()).isEqualTo(new Shape(64, 32, 1, 1));
+            SliceOp v = (SliceOp) model.graph().node("layers.0.attn.v").op();
+            assertThat(new int[] {v.start(), v.end()}).containsExactly(64, 96);
+        }
     }
 
     @Test

@@ -72,8 +72,11 @@ final class ActivationConverters {
     }
 
     static void softmax(ImportContext ctx, NodeProto n, int index) {
-        String in = ctx.act(n, 0, index);
         long axis = ImportContext.intAttr(ImportContext.attributes(n), "axis", ctx.opset() >= 13 ? -1 : 1);
+        if (AttentionSteps.softmax(ctx, n, ctx.input(n, 0), axis)) {
+            return;
+        }
+        String in = ctx.act(n, 0, index);
         if (ctx.shapeOf(in).dimension() != 1 || (axis != 1 && axis != -1)) {
             throw ctx.failAt(n, index, "Softmax is supported over the features of (N, F), got axis " + axis);
         }

@@ -3,6 +3,7 @@ package org.prune4j.onnx;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
+import org.prune4j.graph.ops.AddConstantOp;
 import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.MulOp;
@@ -23,7 +24,7 @@ final class ArithmeticConverters {
         String type = n.getOpType();
         ImportValue a = ctx.input(n, 0);
         ImportValue b = ctx.input(n, 1);
-        if (type.equals("Div") && ActivationConverters.gelu(ctx, n, index, nodes)) {
+        if (type.equals("Div") && ActivationConverters.gelu(ctx, n, index, nodes) || AttentionSteps.scale(ctx, n, a, b)) {
             return;
         }
         if (a instanceof ChannelsLast || b instanceof ChannelsLast) {
@@ -35,6 +36,19 @@ final class ArithmeticConverters {
 
     /** On channels-last operands: the same op on prune4j's channels-first nodes, a per-channel constant taken along the last axis. */
     private static void channelsLast(ImportContext ctx, NodeProto n, int index, ImportValue a, ImportValue b) {
+        if (n.getOpType().equals("Add") && (a instanceof Const || b instanceof Const)) {
+            ChannelsLast x = (ChannelsLast) (a instanceof Const ? b : a);
+            Const c = (Const) (a instanceof Const ? a : b);
+            Shape s = ctx.shapeOf(x.node());
+            long[] d = c.dims();
+            if (ShapeConverters.isTokens(s) && d.length >= 2 && d[d.length - 2] == s.get(1) && d[d.length - 1] == s.get(0)
+                    && c.floats().length == s.get(0) * s.get(1)) { // one vector per token: ViT's position embedding
+                String name = ctx.add(n, index, new AddConstantOp(), x.node());
+                ctx.param(name, "value", ImportContext.transpose2d(c.floats(), new long[] {s.get(1), s.get(0)}));
+                ctx.alias(n, new ChannelsLast(name));
+                return;
+            }
+        }
         ImportValue x = a instanceof ChannelsLast cl ? new Act(cl.node()) : channelsFirst(ctx, n, index, a);
         ImportValue y = b instanceof ChannelsLast cl ? new Act(cl.node()) : channelsFirst(ctx, n, index, b);
         arithmetic(ctx, n, index, x, y);
@@ -82,6 +96,11 @@ final class ArithmeticConverters {
         String x = act.node();
         Shape s = ctx.shapeOf(x);
         int count = c.floats().length;
+        if (type.equals("Add") && count > 1 && count == s.size() && !ImportContext.isPerChannel(c.dims(), s)) {
+            String name = ctx.add(n, index, new AddConstantOp(), x); // a value per element, e.g. a position embedding
+            ctx.param(name, "value", c.floats());
+            return;
+        }
         if (count != 1 && !ImportContext.isPerChannel(c.dims(), s)) {
             throw ctx.failAt(n, index, type + " with a constant of shape " + Arrays.toString(c.dims()) + " on an activation "
                     + "of shape " + s + " is not supported; prune4j folds scalar and per-channel constants "

@@ -155,6 +155,13 @@ public final class ImportContext {
         return name;
     }
 
+    /** Adds a node that no single ONNX node stands for (part of a recognised block), named {@code rawName}. */
+    public String addNamed(String rawName, Op op, String... inputs) {
+        String name = unique(rawName);
+        graph.add(name, op, inputs);
+        return name;
+    }
+
     /** {@code n}'s name with its last path segment replaced: the name of a pattern recognised at {@code n}. */
     public static String renamed(NodeProto n, String last) {
         String raw = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
@@ -208,6 +215,10 @@ public final class ImportContext {
         if (v instanceof ImportValue.ChannelsLast) {
             throw failAt(n, index, "a channels-last tensor (Transpose 0, 2, 3, 1) feeds this node; prune4j follows it "
                     + "through linear layers, layer norm, GELU, per-channel constants and adds only");
+        }
+        if (v instanceof ImportValue.Attention) {
+            throw failAt(n, index, "an unfinished attention block (heads, scores or weights) feeds this node; prune4j "
+                    + "imports the form it exports itself and PyTorch's nn.MultiheadAttention");
         }
         if (v instanceof Grouped || v instanceof Swapped) {
             throw failAt(n, index, "an unfinished channel shuffle (Reshape/Transpose) feeds this node; not supported");
@@ -275,19 +286,28 @@ public final class ImportContext {
         throw new IllegalArgumentException("Constant without a value, value_float, value_int or value_ints attribute");
     }
 
+    /** Add, Sub, Mul or Div of two constants, elementwise (a scalar broadcasts); integers divide as integers. */
     public static Const constantArithmetic(String type, Const a, Const b) {
-        if (a.floats().length != 1 || b.floats().length != 1) {
-            throw new IllegalArgumentException(type + " of two non-scalar constants is not supported");
+        int n = Math.max(a.floats().length, b.floats().length);
+        if ((a.floats().length != 1 && a.floats().length != n) || (b.floats().length != 1 && b.floats().length != n)) {
+            throw new IllegalArgumentException(type + " of constants of shapes " + Arrays.toString(a.dims()) + " and "
+                    + Arrays.toString(b.dims()) + " is not supported (same size, or a scalar)");
         }
-        float x = a.floats()[0];
-        float y = b.floats()[0];
-        float r = switch (type) {
-            case "Add" -> x + y;
-            case "Sub" -> x - y;
-            case "Mul" -> x * y;
-            default -> x / y;
-        };
-        return new Const(new float[] {r}, new long[] {(long) r}, new long[0]);
+        float[] f = new float[n];
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+            float x = a.floats()[a.floats().length == 1 ? 0 : i];
+            float y = b.floats()[b.floats().length == 1 ? 0 : i];
+            long xl = a.longs()[a.longs().length == 1 ? 0 : i];
+            long yl = b.longs()[b.longs().length == 1 ? 0 : i];
+            switch (type) {
+                case "Add" -> { f[i] = x + y; l[i] = xl + yl; }
+                case "Sub" -> { f[i] = x - y; l[i] = xl - yl; }
+                case "Mul" -> { f[i] = x * y; l[i] = xl * yl; }
+                default -> { f[i] = x / y; l[i] = yl == 0 ? 0 : xl / yl; }
+            }
+        }
+        return new Const(f, l, a.floats().length == n ? a.dims() : b.dims());
     }
 
     /** The batch size the file's input declares (a batch-N export writes N into its reshapes), or 0. */

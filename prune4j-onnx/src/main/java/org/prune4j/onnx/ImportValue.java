@@ -2,7 +2,7 @@ package org.prune4j.onnx;
 
 /** What an ONNX value is while a file is imported. */
 public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, ImportValue.Padded,
-        ImportValue.Grouped, ImportValue.Swapped, ImportValue.ChannelsLast {
+        ImportValue.Grouped, ImportValue.Swapped, ImportValue.ChannelsLast, ImportValue.Attention {
 
     /** An activation: the output of a prune4j node (or the graph input). */
     record Act(String node) implements ImportValue {}
@@ -25,4 +25,19 @@ public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, 
      * per-channel constants, GELU) become their channels-first equivalents.
      */
     record ChannelsLast(String node) implements ImportValue {}
+
+    /**
+     * A step of multi-head attention as prune4j exports it (see TokenExporters): token sequences
+     * q, k, v (prune4j nodes) reshaped to heads of {@code headDim}, the scaled scores, the
+     * softmax weights, the weighted sum; the Reshape back to (N, D, T, 1) completes it.
+     */
+    record Attention(Stage stage, String q, String k, String v, long headDim, double scale) implements ImportValue {
+
+        /** Which intermediate tensor of the attention this value is. */
+        public enum Stage { HEADS, HEADS_T, SCORES, WEIGHTS, WEIGHTS_T, MIXED }
+
+        Attention next(Stage s) {
+            return new Attention(s, q, k, v, headDim, scale);
+        }
+    }
 }

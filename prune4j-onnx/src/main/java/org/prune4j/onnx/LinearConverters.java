@@ -39,6 +39,9 @@ final class LinearConverters {
     }
 
     static void matMul(ImportContext ctx, NodeProto n, int index, List<NodeProto> nodes) {
+        if (AttentionSteps.matMul(ctx, n, ctx.input(n, 0), ctx.input(n, 1))) {
+            return;
+        }
         boolean channelsLast = ctx.input(n, 0) instanceof ChannelsLast;
         String in = channelsLast ? ((ChannelsLast) ctx.input(n, 0)).node() : ctx.act(n, 0, index);
         Const b = ctx.weight(n, 1, index);

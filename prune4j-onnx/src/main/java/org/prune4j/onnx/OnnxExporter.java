@@ -23,7 +23,12 @@ import org.prune4j.graph.ops.AddOp;
 import org.prune4j.graph.ops.BatchNormOp;
 import org.prune4j.graph.ops.ChannelAffineOp;
 import org.prune4j.graph.ops.ChannelShuffleOp;
+import org.prune4j.graph.ops.AddConstantOp;
+import org.prune4j.graph.ops.AttentionOp;
 import org.prune4j.graph.ops.LayerNormOp;
+import org.prune4j.graph.ops.PrependTokensOp;
+import org.prune4j.graph.ops.SelectTokenOp;
+import org.prune4j.graph.ops.SpatialFlattenOp;
 import org.prune4j.graph.ops.SliceOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.Conv2dOp;
@@ -137,6 +142,11 @@ public final class OnnxExporter {
         EXPORTERS.put(ChannelShuffleOp.TYPE, OnnxExporter::channelShuffle);
         EXPORTERS.put(SliceOp.TYPE, OnnxExporter::slice);
         EXPORTERS.put(LayerNormOp.TYPE, OnnxExporter::layerNorm);
+        EXPORTERS.put(SpatialFlattenOp.TYPE, TokenExporters::spatialFlatten);
+        EXPORTERS.put(AddConstantOp.TYPE, TokenExporters::addConstant);
+        EXPORTERS.put(PrependTokensOp.TYPE, TokenExporters::prependTokens);
+        EXPORTERS.put(SelectTokenOp.TYPE, TokenExporters::selectToken);
+        EXPORTERS.put(AttentionOp.TYPE, TokenExporters::attention);
     }
 
     /** Makes an op type exportable (e.g. an op a plugin adds), or replaces how one is exported. */
@@ -257,14 +267,18 @@ public final class OnnxExporter {
         g.addNode(node("Slice", name, List.of(n.inputs().get(0), name + "/starts", name + "/ends", name + "/axes"), name));
     }
 
-    /** Across the channels (axis 1), which LayerNormalization cannot say for images (it normalizes trailing axes). */
+    /**
+     * Across the channels (axis 1), which LayerNormalization cannot say for images (it normalizes
+     * trailing axes); in the decomposed form PyTorch's exporter writes, which the importer recognises.
+     */
     private static void layerNorm(Node n, Graph graph, GraphProto.Builder g) {
         String name = n.name();
         String in = n.inputs().get(0);
         g.addInitializer(tensor(name + "/eps", new float[] {((LayerNormOp) n.op()).epsilon()}, new Shape()));
+        g.addInitializer(tensor(name + "/two", new float[] {2}, new Shape()));
         g.addNode(node("ReduceMean", name + "/mean", List.of(in), name + "/mean").addAttribute(ints("axes", 1L)));
         g.addNode(node("Sub", name + "/sub", List.of(in, name + "/mean"), name + "/centered"));
-        g.addNode(node("Mul", name + "/square", List.of(name + "/centered", name + "/centered"), name + "/squared"));
+        g.addNode(node("Pow", name + "/square", List.of(name + "/centered", name + "/two"), name + "/squared"));
         g.addNode(node("ReduceMean", name + "/var", List.of(name + "/squared"), name + "/var").addAttribute(ints("axes", 1L)));
         g.addNode(node("Add", name + "/add", List.of(name + "/var", name + "/eps"), name + "/shifted"));
         g.addNode(node("Sqrt", name + "/sqrt", List.of(name + "/shifted"), name + "/std"));

@@ -92,8 +92,12 @@ public final class OnnxImporter {
         CONVERTERS.put("Concat", (c, n, i, all) -> ShapeConverters.concat(c, n, i));
         CONVERTERS.put("Flatten", (c, n, i, all) -> ShapeConverters.flatten(c, n, i));
         CONVERTERS.put("Reshape", (c, n, i, all) -> ShapeConverters.reshape(c, n, i));
-        CONVERTERS.put("Transpose", (c, n, i, all) -> ShapeConverters.transpose(c, n, i));
+        CONVERTERS.put("Transpose", ShapeConverters::transpose);
         CONVERTERS.put("Slice", (c, n, i, all) -> ShapeConverters.slice(c, n, i));
+        CONVERTERS.put("ConstantOfShape", (c, n, i, all) -> ShapeArithmetic.constantOfShape(c, n, i));
+        CONVERTERS.put("Equal", (c, n, i, all) -> ShapeArithmetic.equal(c, n, i));
+        CONVERTERS.put("Where", (c, n, i, all) -> ShapeArithmetic.where(c, n, i));
+        CONVERTERS.put("Expand", (c, n, i, all) -> ShapeArithmetic.expand(c, n, i));
         CONVERTERS.put("Shape", (c, n, i, all) -> ShapeConverters.shape(c, n, i));
         CONVERTERS.put("Gather", (c, n, i, all) -> ShapeConverters.gather(c, n, i));
         CONVERTERS.put("Unsqueeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));

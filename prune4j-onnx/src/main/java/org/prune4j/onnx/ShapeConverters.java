@@ -7,7 +7,10 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import org.prune4j.graph.ops.ChannelShuffleOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.FlattenOp;
+import org.prune4j.graph.ops.PrependTokensOp;
+import org.prune4j.graph.ops.SelectTokenOp;
 import org.prune4j.graph.ops.SliceOp;
+import org.prune4j.graph.ops.SpatialFlattenOp;
 import org.prune4j.onnx.ImportValue.Act;
 import org.prune4j.onnx.ImportValue.ChannelsLast;
 import org.prune4j.onnx.ImportValue.Const;
@@ -43,6 +46,21 @@ final class ShapeConverters {
             ctx.alias(n, new Const(ImportContext.toFloats(l), l, new long[] {l.length}));
             return;
         }
+        if (n.getInputCount() == 2 && ctx.input(n, 0) instanceof Const tokens && ctx.input(n, 1) instanceof ChannelsLast cl
+                && axis == 1 && tokens.dims().length == 3 && tokens.dims()[0] == 1) {
+            long k = tokens.dims()[1];
+            String name = ctx.add(n, index, new PrependTokensOp((int) k), cl.node()); // ViT's class token
+            ctx.param(name, "tokens", ImportContext.transpose2d(tokens.floats(), new long[] {k, tokens.dims()[2]}));
+            ctx.alias(n, new ChannelsLast(name));
+            return;
+        }
+        if (n.getInputCount() == 2 && ctx.input(n, 0) instanceof Const tokens && ctx.input(n, 1) instanceof Act seq
+                && axis == 2 && isTokens(ctx.shapeOf(seq.node())) && tokens.dims().length == 3
+                && tokens.dims()[0] == ctx.shapeOf(seq.node()).get(0) && tokens.dims()[2] == 1) { // prune4j's own export
+            String name = ctx.add(n, index, new PrependTokensOp((int) tokens.dims()[1]), seq.node());
+            ctx.param(name, "tokens", tokens.floats());
+            return;
+        }
         if (n.getInputCount() == 1) { // valid ONNX (DenseNet's first dense block writes it): an identity
             ctx.alias(n, ctx.input(n, 0));
             return;
@@ -76,6 +94,9 @@ final class ShapeConverters {
             ctx.alias(n, new Const(c.floats(), c.longs(), reshapedConstant(ctx, n, index, c, target)));
             return;
         }
+        if (AttentionSteps.reshape(ctx, n, index, x, target)) {
+            return;
+        }
         if (x instanceof Swapped sw) {
             Shape s = ctx.shapeOf(sw.node());
             long[] resolved = target.length == 4 ? ctx.resolve(target, s) : new long[0];
@@ -97,6 +118,12 @@ final class ShapeConverters {
             } else {
                 ctx.add(n, index, new FlattenOp(), in);
             }
+            return;
+        }
+        boolean toTokens = s.dimension() == 3 && !isTokens(s) && resolved.length >= 3 && resolved[1] == s.get(0)
+                && resolved[2] == s.get(1) * s.get(2) && (resolved.length == 3 || resolved.length == 4 && resolved[3] == 1);
+        if (toTokens) {
+            ctx.add(n, index, new SpatialFlattenOp(), in); // image positions as tokens (ViT's patch embedding)
             return;
         }
         if (resolved.length == 5 && s.dimension() == 3 && resolved[1] * resolved[2] == s.get(0)
@@ -142,15 +169,30 @@ final class ShapeConverters {
         return dims;
     }
 
-    static void transpose(ImportContext ctx, NodeProto n, int index) {
+    static void transpose(ImportContext ctx, NodeProto n, int index, List<NodeProto> nodes) {
         ImportValue x = ctx.input(n, 0);
         long[] perm = ImportContext.ints(ImportContext.attributes(n), "perm", null);
+        if (AttentionSteps.transpose(ctx, n, x, perm)) {
+            return;
+        }
         if (x instanceof Grouped gr && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
             ctx.alias(n, new Swapped(gr.node(), gr.groups()));
             return;
         }
         if (x instanceof Act a && ctx.shapeOf(a.node()).dimension() == 3 && Arrays.equals(perm, new long[] {0, 2, 3, 1})) {
             ctx.alias(n, new ChannelsLast(a.node())); // prune4j stays channels-first; what follows is translated
+            return;
+        }
+        if (x instanceof Act a && isTokens(ctx.shapeOf(a.node())) && Arrays.equals(perm, new long[] {0, 2, 1})) {
+            ctx.alias(n, new ChannelsLast(a.node())); // (N, D, T) to (N, T, D): tokens, channels last
+            return;
+        }
+        if (x instanceof ChannelsLast cl && isTokens(ctx.shapeOf(cl.node())) && Arrays.equals(perm, new long[] {0, 2, 1})) {
+            ctx.alias(n, new Act(cl.node()));
+            return;
+        }
+        if (x instanceof ChannelsLast cl && isTokens(ctx.shapeOf(cl.node())) && Arrays.equals(perm, new long[] {1, 0, 2})) {
+            AttentionConverter.multiHeadAttention(ctx, n, index, nodes);
             return;
         }
         if (x instanceof ChannelsLast cl && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
@@ -172,6 +214,17 @@ final class ShapeConverters {
     }
 
     static void gather(ImportContext ctx, NodeProto n, int index) {
+        long axis = ImportContext.intAttr(ImportContext.attributes(n), "axis", 0);
+        if (ctx.input(n, 0) instanceof ChannelsLast cl && isTokens(ctx.shapeOf(cl.node())) && axis == 1
+                && ctx.input(n, 1) instanceof Const i && i.dims().length == 0) {
+            ctx.add(n, index, new SelectTokenOp((int) i.longs()[0]), cl.node()); // ViT's head reads the class token
+            return;
+        }
+        if (ctx.input(n, 0) instanceof Act seq && isTokens(ctx.shapeOf(seq.node())) && axis == 2
+                && ctx.input(n, 1) instanceof Const i && i.dims().length == 0) { // prune4j's own export
+            ctx.add(n, index, new SelectTokenOp((int) i.longs()[0]), seq.node());
+            return;
+        }
         Const data = ctx.constant(n, 0, index);
         Const idx = ctx.constant(n, 1, index);
         if (ImportContext.intAttr(ImportContext.attributes(n), "axis", 0) != 0 || data.dims().length != 1) {
@@ -259,5 +312,10 @@ final class ShapeConverters {
     private static long clampIndex(long i, long size) {
         long j = i < 0 ? i + size : i;
         return Math.max(0, Math.min(size, j));
+    }
+
+    /** A token sequence in prune4j's layout: (D, T, 1). */
+    static boolean isTokens(Shape s) {
+        return s.dimension() == 3 && s.get(2) == 1;
     }
 }

@@ -28,7 +28,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit"})
     void importGivesPyTorchsOutputs(String family) throws IOException {
         try (Model model = OnnxImporter.load(fixture(family))) {
             float[] actual = OnnxRoundTripTest.forward(model, floats(family + ".input.bin"), 2);
@@ -39,7 +39,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit"})
     void removingChannelsEqualsMaskingThem(String family) throws IOException {
         Path file = fixture(family);
         try (Model pruned = OnnxImporter.load(file); Model masked = OnnxImporter.load(file)) {
@@ -108,6 +108,33 @@ class ZooImportTest {
             try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1)) {
                 OnnxRoundTripTest.assertClose(ort.run(input, 2), OnnxRoundTripTest.forward(model, input, 2),
                         "convnext pruned, ONNX Runtime vs prune4j");
+            }
+        }
+    }
+
+    /**
+     * torchvision's ViT: its attention blocks import as projections and heads, a head is removed with
+     * its q, k, v and output channels, and the smaller file runs in ONNX Runtime and imports back.
+     */
+    @org.junit.jupiter.api.Test
+    void vitLosesWholeHeadsAndMlpUnitsIntoAFileThatRunsAndImportsBack() throws IOException {
+        try (Model model = OnnxImporter.load(fixture("vit"))) {
+            var deps = org.prune4j.dependency.DependencyGraph.of(model.graph());
+            var heads = deps.groups().stream().filter(g -> g.root().endsWith("self_attention/in_proj")).toList();
+            assertThat(heads).hasSize(2).allSatisfy(g -> assertThat(g.size()).as("2 heads").isEqualTo(2));
+            java.util.Map<org.prune4j.dependency.Group, int[]> removal = new java.util.LinkedHashMap<>();
+            heads.forEach(g -> removal.put(g, new int[] {1}));
+            org.prune4j.dependency.ChannelRemoval.remove(model, removal, null);
+            var attention = model.graph().nodes().stream()
+                    .filter(n -> n.op() instanceof org.prune4j.graph.ops.AttentionOp).toList();
+            assertThat(attention).allSatisfy(n -> assertThat(model.graph().shapeOf(n.name()).get(0)).isEqualTo(8));
+            Path out = dir.resolve("vit-pruned.onnx");
+            OnnxExporter.export(model, out);
+            float[] input = floats("vit.input.bin");
+            float[] ours = OnnxRoundTripTest.forward(model, input, 2);
+            try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1); Model back = OnnxImporter.load(out)) {
+                OnnxRoundTripTest.assertClose(ort.run(input, 2), ours, "vit pruned, ONNX Runtime vs prune4j");
+                OnnxRoundTripTest.assertClose(OnnxRoundTripTest.forward(back, input, 2), ours, "vit pruned, imported back");
             }
         }
     }
