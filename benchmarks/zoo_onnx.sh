@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 families=("$@")
 [[ ${#families[@]} -gt 0 ]] || families=(resnet18 resnext50 wide_resnet50 mobilenet_v2 mobilenet_v3_small efficientnet_b0
-  regnet_x regnet_y densenet googlenet inception_v3 shufflenet_v2 squeezenet vgg11_bn mnasnet alexnet)
+  regnet_x regnet_y densenet googlenet inception_v3 shufflenet_v2 squeezenet vgg11_bn mnasnet alexnet convnext vit)
 p4j=${PRUNE4J:-./prune4j}; threads=${THREADS:-2}; suffix=${ROUND_TO:+-r$ROUND_TO}
 for f in "${families[@]}"; do
   out="runs/zoo-onnx/$f"; mkdir -p "$out"

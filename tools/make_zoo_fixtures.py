@@ -170,11 +170,12 @@ def main():
     wanted = sys.argv[3:] or list(FAMILIES)
     os.makedirs(out, exist_ok=True)
     for name in wanted:
-        small, resolution, full = FAMILIES[name]
+        dynamic = name.endswith("_dynamic")  # e.g. vit_dynamic: the small model with a dynamic batch (shape arithmetic)
+        small, resolution, full = FAMILIES[name.removesuffix("_dynamic")]
         torch.manual_seed(0)
         try:
             if size == "small":
-                export(name, small(), torch.randn(2, 3, resolution, resolution), out)
+                export(name, small(), torch.randn(2, 3, resolution, resolution), out, dynamic_batch=dynamic)
             else:
                 export(name, full(), torch.randn(1, 3, 224, 224), out, dynamic_batch=True)
         except Exception as e:  # a family the exporter cannot write is reported, the others still made

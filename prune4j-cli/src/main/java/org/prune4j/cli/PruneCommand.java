@@ -153,7 +153,7 @@ final class PruneCommand implements Callable<Integer> {
         if (dataFree) {
             run.setDataFree();
         } else {
-            run.setData(DataSplits.load(dataName, dataDir, null, null));
+            run.setData(DataSplits.load(dataName, dataDir, null, null, modelInput(base, inputFormat, dataName)));
         }
         PruningResult result = run.setMethod(pruner).setSchedule(pruningSchedule)
                 .setFineTune(recipe, fineTuneEpochs).optCalibrationBatches(calibrationBatches)
@@ -177,6 +177,16 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     private static final String NO_DATA = "none";
+
+    /** The model's per-sample input shape when the data is brought to it (an image folder), else null. */
+    private static ai.djl.ndarray.types.Shape modelInput(Path base, ModelFormat format, String dataName) {
+        if (!org.prune4j.data.ImageFolder.NAME.equals(dataName)) {
+            return null;
+        }
+        try (org.prune4j.model.Model m = format.load(base)) {
+            return m.graph().inputShape();
+        }
+    }
 
     /** ONNX Runtime's CPU kernels work in blocks of 8 channels (AVX2: 8 floats); see docs/BENCHMARKS.md. */
     static final int ONNX_ROUND_TO = 8;

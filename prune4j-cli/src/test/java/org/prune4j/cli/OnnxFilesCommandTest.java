@@ -155,4 +155,42 @@ class OnnxFilesCommandTest extends CliOutputCapture {
                 "--data", "synthetic", "--finetune-epochs", "0", "--no-latency")).isEqualTo(2);
         assertThat(err.toString()).contains("takes inputs of 3×32×32").contains("'synthetic' gives 1×28×28");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anImageFolderIsBroughtToTheModelsInputAndAnEmptyOneIsRefusedNamingIt() throws Exception {
+        Path foreign = foreignFile(); // takes 3×32×32
+        Path images = dir.resolve("images");
+        java.util.Random r = new java.util.Random(1);
+        for (String split : new String[] {"train", "test"}) {
+            for (String c : new String[] {"bright", "dark"}) {
+                Files.createDirectories(images.resolve(split).resolve(c));
+                for (int i = 0; i < 4; i++) { // 20×16 grayscale: resized and cropped to 32×32, repeated to RGB
+                    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(20, 16,
+                            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                    for (int y = 0; y < 16; y++) {
+                        for (int x = 0; x < 20; x++) {
+                            int v = (c.equals("bright") ? 160 : 0) + r.nextInt(90);
+                            img.setRGB(x, y, v << 16 | v << 8 | v);
+                        }
+                    }
+                    javax.imageio.ImageIO.write(img, "png", images.resolve(split).resolve(c).resolve(i + ".png").toFile());
+                }
+            }
+        }
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--data", "image-folder", "--data-dir", images.toString(), "--finetune-epochs", "1", "--no-latency",
+                "--json")).as(err.toString()).isZero();
+        Map<String, Object> result = new ObjectMapper().readValue(lastLine(), Map.class);
+        assertThat(result).containsEntry("data", "image-folder");
+        assertThat((Double) result.get("accuracyAfterFineTuning")).isBetween(0.0, 1.0);
+
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty.resolve("train"));
+        Files.createDirectories(empty.resolve("test"));
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--data", "image-folder", "--data-dir", empty.toString(), "--no-latency")).isEqualTo(1);
+        assertThat(err.toString()).contains("has no class folders").contains(empty.resolve("train").toString());
+    }
 }

@@ -1,5 +1,7 @@
 package org.prune4j.data;
 
+import ai.djl.ndarray.types.Shape;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +16,12 @@ import java.util.stream.Stream;
  * {@link ProtectedMarker}), {@code german-credit} (tabular, with the protected attribute sex, see
  * {@link GermanCredit}), {@code mnist} (IDX files with the MNIST file names in a directory),
  * {@code cifar10} (the binary batches in a directory), {@code synthetic} (small
- * generated images for demos and tests).
+ * generated images for demos and tests), {@code image-folder} (the user's own images, see {@link ImageFolder}).
  */
 public final class DataSets {
 
     public static final List<String> NAMES = List.of("fashion-mnist", "fashion-mnist-biased", "german-credit", "mnist",
-            "cifar10", "synthetic");
+            "cifar10", "synthetic", ImageFolder.NAME);
 
     private DataSets() {}
 
@@ -30,7 +32,23 @@ public final class DataSets {
      * @param dir the directory holding the files, or null for the data set's default
      */
     public static ImageDataset load(String name, Path dir, Split split) {
+        return load(name, dir, split, null);
+    }
+
+    /**
+     * @param dir the directory holding the files, or null for the data set's default
+     * @param modelInput the per-sample shape of the model that will read the data (an image
+     *     folder is brought to it; other data sets ignore it), or null
+     */
+    public static ImageDataset load(String name, Path dir, Split split, Shape modelInput) {
         switch (name.toLowerCase(Locale.ROOT)) {
+            case ImageFolder.NAME:
+                if (dir == null || modelInput == null || modelInput.dimension() != 3) {
+                    throw new IllegalArgumentException("data set '" + ImageFolder.NAME + "' needs --data-dir (ROOT with "
+                            + "train/<class>/ and test/<class>/) and a model taking images (C, H, W)");
+                }
+                return ImageFolder.load(dir, split, (int) modelInput.get(0), (int) modelInput.get(1),
+                        (int) modelInput.get(2));
             case "fashion-mnist":
                 return FashionMnist.load(dir == null ? FashionMnist.DEFAULT_DIR : dir, fashionSplit(split));
             case "fashion-mnist-biased": // a protected attribute that the training split ties to the classes

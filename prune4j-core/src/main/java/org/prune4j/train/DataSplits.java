@@ -1,5 +1,7 @@
 package org.prune4j.train;
 
+import ai.djl.ndarray.types.Shape;
+
 import org.prune4j.data.DataLoader;
 import org.prune4j.data.DataSets;
 import org.prune4j.data.ImageDataset;
@@ -12,8 +14,17 @@ public record DataSplits(String name, ImageDataset train, ImageDataset test) {
 
     /** The named data set (from {@code dir} when not null), each split cut to its limit when one is given. */
     public static DataSplits load(String name, Path dir, Integer trainLimit, Integer testLimit) {
-        ImageDataset train = DataSets.load(name, dir, DataSets.Split.TRAIN);
-        ImageDataset test = DataSets.load(name, dir, DataSets.Split.TEST);
+        return load(name, dir, trainLimit, testLimit, null);
+    }
+
+    /** As {@link #load(String, Path, Integer, Integer)}, brought to the input shape of the model that reads it (image folders). */
+    public static DataSplits load(String name, Path dir, Integer trainLimit, Integer testLimit, Shape modelInput) {
+        ImageDataset train = DataSets.load(name, dir, DataSets.Split.TRAIN, modelInput);
+        ImageDataset test = DataSets.load(name, dir, DataSets.Split.TEST, modelInput);
+        if (train.numClasses() != test.numClasses()) {
+            throw new IllegalArgumentException("data set '" + name + "' has " + train.numClasses()
+                    + " classes for training but " + test.numClasses() + " for testing");
+        }
         return new DataSplits(name, trainLimit == null ? train : train.slice(0, Math.min(trainLimit, train.size())),
                 testLimit == null ? test : test.slice(0, Math.min(testLimit, test.size())));
     }

@@ -63,7 +63,7 @@ final class ArithmeticConverters {
             if (c.floats().length == 1 || !perChannel) {
                 return c;
             }
-            return new Const(c.floats(), c.longs(), new long[] {d[d.length - 1], 1, 1});
+            return c.withDims(new long[] {d[d.length - 1], 1, 1});
         }
         throw ctx.failAt(n, index, n.getOpType() + " of a channels-last tensor and a channels-first one is not supported");
     }

@@ -30,8 +30,13 @@ final class AttentionConverter {
         long d = ctx.shapeOf(x.node()).get(0);
         String scope = start.getName().substring(0, start.getName().lastIndexOf('/') + 1);
         int end = index;
-        while (end + 1 < nodes.size() && !scope.isEmpty() && nodes.get(end + 1).getName().startsWith(scope)) {
-            end++;
+        for (int j = index + 1; j < nodes.size() && !scope.isEmpty(); j++) {
+            NodeProto next = nodes.get(j);
+            if (next.getName().startsWith(scope)) {
+                end = j;
+            } else if (!next.getOpType().equals("Constant") || next.getName().contains("/")) {
+                break; // unscoped Constant nodes (a dynamic-batch export writes them) may sit in between
+            }
         }
         List<NodeProto> region = nodes.subList(index + 1, end + 1);
         NodeProto last = nodes.get(end);
@@ -44,8 +49,12 @@ final class AttentionConverter {
         Const inWeight = inProj == null ? null : ctx.constantAhead(nodes, inProj.getInput(1));
         NodeProto inBiasAdd = inProj == null ? null : find(region, "Add", inProj.getOutput(0));
         Const inBias = inBiasAdd == null ? null : otherConstant(ctx, nodes, inBiasAdd, inProj.getOutput(0));
-        long headDim = headDim(ctx, nodes, region);
         NodeProto scores = scores(ctx, nodes, region);
+        double scale = scores == null ? 1 : scale(ctx, nodes, region, scores);
+        long headDim = headDim(ctx, nodes, region);
+        if (headDim <= 0 && scale < 1) { // a dynamic-batch export computes its reshapes: the scale is 1/√headDim
+            headDim = Math.round(1 / (scale * scale));
+        }
         NodeProto outProj = region.stream().filter(n -> n.getOpType().equals("Gemm")).findFirst().orElse(null);
         if (inWeight == null || !Arrays.equals(inWeight.dims(), new long[] {d, 3 * d}) || inBias == null
                 || headDim <= 0 || d % headDim != 0 || scores == null || outProj == null
@@ -53,7 +62,6 @@ final class AttentionConverter {
             throw ctx.failAt(start, index, "multi-head attention in scope '" + scope + "' is not in the form prune4j "
                     + "imports (input projection (D, 3D) with bias, heads from a Reshape, scaled scores, Softmax, Gemm)");
         }
-        double scale = scale(ctx, nodes, region, scores);
         requireNoReaderOutside(ctx, start, index, nodes, region, end, last);
 
         String in = x.node();

@@ -256,12 +256,7 @@ public final class ImportContext {
     public static Const constant(TensorProto t) {
         long[] dims = OnnxTensors.dims(t);
         if (OnnxTensors.isFloat(t)) {
-            float[] f = OnnxTensors.floats(t);
-            long[] l = new long[f.length];
-            for (int i = 0; i < f.length; i++) {
-                l[i] = (long) f[i];
-            }
-            return new Const(f, l, dims);
+            return new Const(OnnxTensors.floats(t), dims);
         }
         long[] l = OnnxTensors.longs(t);
         return new Const(toFloats(l), l, dims);
@@ -295,11 +290,13 @@ public final class ImportContext {
         }
         float[] f = new float[n];
         long[] l = new long[n];
+        long[] al = a.longs();
+        long[] bl = b.longs();
         for (int i = 0; i < n; i++) {
             float x = a.floats()[a.floats().length == 1 ? 0 : i];
             float y = b.floats()[b.floats().length == 1 ? 0 : i];
-            long xl = a.longs()[a.longs().length == 1 ? 0 : i];
-            long yl = b.longs()[b.longs().length == 1 ? 0 : i];
+            long xl = al[al.length == 1 ? 0 : i];
+            long yl = bl[bl.length == 1 ? 0 : i];
             switch (type) {
                 case "Add" -> { f[i] = x + y; l[i] = xl + yl; }
                 case "Sub" -> { f[i] = x - y; l[i] = xl - yl; }

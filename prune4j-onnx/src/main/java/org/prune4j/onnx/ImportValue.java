@@ -7,8 +7,35 @@ public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, 
     /** An activation: the output of a prune4j node (or the graph input). */
     record Act(String node) implements ImportValue {}
 
-    /** A constant: numbers with dims (float or integer; shapes use {@code BATCH} for the batch dimension). */
-    record Const(float[] floats, long[] longs, long[] dims) implements ImportValue {}
+    /**
+     * A constant: numbers with dims (float or integer; shapes use {@code BATCH} for the batch
+     * dimension). A float tensor's integer view is derived when asked for (shape arithmetic reads
+     * small constants; a weight's would double the memory of a large model's import).
+     */
+    record Const(float[] floats, long[] longs, long[] dims) implements ImportValue {
+
+        /** A float tensor, its integer view derived on demand. */
+        Const(float[] floats, long[] dims) {
+            this(floats, null, dims);
+        }
+
+        /** The same numbers with other dims (a reshape or squeeze of a constant). */
+        Const withDims(long[] newDims) {
+            return new Const(floats, longs, newDims);
+        }
+
+        @Override
+        public long[] longs() {
+            if (longs != null) {
+                return longs;
+            }
+            long[] l = new long[floats.length];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = (long) floats[i];
+            }
+            return l;
+        }
+    }
 
     /** An activation waiting for a zero pad to be folded into the next Conv: pads (top, left, bottom, right). */
     record Padded(String node, long[] pads) implements ImportValue {}

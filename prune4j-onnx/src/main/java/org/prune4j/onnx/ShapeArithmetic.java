@@ -38,9 +38,10 @@ final class ShapeArithmetic {
         Const a = ctx.constant(n, 0, index);
         Const b = ctx.constant(n, 1, index);
         Const diff = ImportContext.constantArithmetic("Sub", a, b);
-        long[] l = new long[diff.longs().length];
+        long[] d = diff.longs();
+        long[] l = new long[d.length];
         for (int i = 0; i < l.length; i++) {
-            l[i] = diff.longs()[i] == 0 && diff.floats()[i] == 0 ? 1 : 0;
+            l[i] = d[i] == 0 && diff.floats()[i] == 0 ? 1 : 0;
         }
         ctx.alias(n, new Const(ImportContext.toFloats(l), l, diff.dims()));
     }
@@ -49,15 +50,18 @@ final class ShapeArithmetic {
         Const cond = ctx.constant(n, 0, index);
         Const x = ctx.constant(n, 1, index);
         Const y = ctx.constant(n, 2, index);
-        int size = Math.max(cond.longs().length, Math.max(x.longs().length, y.longs().length));
+        long[] c = cond.longs();
+        long[] xl = x.longs();
+        long[] yl = y.longs();
+        int size = Math.max(c.length, Math.max(xl.length, yl.length));
         float[] f = new float[size];
         long[] l = new long[size];
         for (int i = 0; i < size; i++) {
-            boolean c = cond.longs()[cond.longs().length == 1 ? 0 : i] != 0;
-            Const pick = c ? x : y;
-            int j = pick.longs().length == 1 ? 0 : i;
-            f[i] = pick.floats()[j];
-            l[i] = pick.longs()[j];
+            boolean pickX = c[c.length == 1 ? 0 : i] != 0;
+            long[] pl = pickX ? xl : yl;
+            int j = pl.length == 1 ? 0 : i;
+            f[i] = (pickX ? x : y).floats()[j];
+            l[i] = pl[j];
         }
         ctx.alias(n, new Const(f, l, new long[] {size}));
     }

@@ -91,7 +91,7 @@ final class ShapeConverters {
         ImportValue x = ctx.input(n, 0);
         long[] target = ctx.constant(n, 1, index).longs();
         if (x instanceof Const c) { // a constant reshaped, e.g. per-channel (C) to (C, 1, 1): fold it
-            ctx.alias(n, new Const(c.floats(), c.longs(), reshapedConstant(ctx, n, index, c, target)));
+            ctx.alias(n, c.withDims(reshapedConstant(ctx, n, index, c, target)));
             return;
         }
         if (AttentionSteps.reshape(ctx, n, index, x, target)) {
@@ -205,8 +205,18 @@ final class ShapeConverters {
     }
 
     static void shape(ImportContext ctx, NodeProto n, int index) {
-        String in = ctx.act(n, 0, index);
-        long[] s = ctx.shapeOf(in).getShape();
+        long[] s;
+        if (ctx.input(n, 0) instanceof Const c) { // shape arithmetic on shape arithmetic
+            long[] d = c.dims();
+            ctx.alias(n, new Const(ImportContext.toFloats(d), d, new long[] {d.length}));
+            return;
+        }
+        if (ctx.input(n, 0) instanceof ChannelsLast cl) { // (D, T, 1) is (N, T, D) there; (C, H, W) is (N, H, W, C)
+            long[] ours = ctx.shapeOf(cl.node()).getShape();
+            s = isTokens(ctx.shapeOf(cl.node())) ? new long[] {ours[1], ours[0]} : new long[] {ours[1], ours[2], ours[0]};
+        } else {
+            s = ctx.shapeOf(ctx.act(n, 0, index)).getShape();
+        }
         long[] out = new long[s.length + 1];
         out[0] = ImportContext.BATCH;
         System.arraycopy(s, 0, out, 1, s.length);
@@ -230,10 +240,12 @@ final class ShapeConverters {
         if (ImportContext.intAttr(ImportContext.attributes(n), "axis", 0) != 0 || data.dims().length != 1) {
             throw ctx.failAt(n, index, "Gather is supported on 1-D constants (shape arithmetic) only");
         }
-        long[] out = new long[idx.longs().length];
+        long[] indices = idx.longs();
+        long[] values = data.longs();
+        long[] out = new long[indices.length];
         for (int i = 0; i < out.length; i++) {
-            long k = idx.longs()[i];
-            out[i] = data.longs()[(int) (k < 0 ? k + data.longs().length : k)];
+            long k = indices[i];
+            out[i] = values[(int) (k < 0 ? k + values.length : k)];
         }
         long[] dims = idx.dims().length == 0 ? new long[0] : new long[] {out.length};
         ctx.alias(n, new Const(ImportContext.toFloats(out), out, dims));
@@ -246,7 +258,7 @@ final class ShapeConverters {
             if (n.getOpType().equals("Squeeze") && c.longs().length != 1) {
                 dims = c.dims();
             }
-            ctx.alias(n, new Const(c.floats(), c.longs(), dims));
+            ctx.alias(n, c.withDims(dims));
             return;
         }
         String in = ctx.act(n, 0, index);

@@ -28,7 +28,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit", "vit_dynamic"})
     void importGivesPyTorchsOutputs(String family) throws IOException {
         try (Model model = OnnxImporter.load(fixture(family))) {
             float[] actual = OnnxRoundTripTest.forward(model, floats(family + ".input.bin"), 2);
