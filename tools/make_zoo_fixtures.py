@@ -104,15 +104,18 @@ def small_efficientnet():
     return efficientnet.EfficientNet(setting, 0.2, num_classes=10, last_channel=last)
 
 
-def small_vit():
-    """torchvision's ViT, with its zero-initialized class token and head given random values (else the output is 0)."""
-    model = models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32,
-                                     num_classes=10)
+def nonzero(model):
+    """Random values for zero-initialized parameters (a ViT's class token and head: else every output is 0)."""
     with torch.no_grad():
         for p in model.parameters():
             if p.abs().sum() == 0:
                 p.normal_(0, 0.5)
     return model
+
+
+def small_vit():
+    return nonzero(models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16,
+                                            mlp_dim=32, num_classes=10))
 
 
 def small_regnet(se_ratio):
@@ -144,7 +147,7 @@ FAMILIES = {
     "alexnet": (small_alexnet, 112, models.alexnet),
     "convnext": (lambda: models.ConvNeXt([models.convnext.CNBlockConfig(8, 16, 1), models.convnext.CNBlockConfig(16, None, 1)],
                                          num_classes=10), 64, models.convnext_tiny),
-    "vit": (small_vit, 32, models.vit_b_16),
+    "vit": (small_vit, 32, lambda: nonzero(models.vit_b_16())),
     "swin": (lambda: models.SwinTransformer([4, 4], 16, [2, 2], [2, 2], [4, 4], num_classes=10), 64, models.swin_t),
 }
 

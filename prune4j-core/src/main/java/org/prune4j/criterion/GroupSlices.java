@@ -32,7 +32,9 @@ final class GroupSlices {
         for (Node n : graph.nodes()) {
             for (ParamAxes a : ChannelRules.of(n.op()).parameterAxes(n.op())) {
                 String space = a.side() == ParamAxes.Side.OUTPUT ? n.name() : n.inputs().get(0);
-                if (group.spaces().contains(space) && model.parameter(n.name(), a.parameter()).trainable()) {
+                // a per-block axis (an attention head's position bias) holds no weight of single channels
+                if (a.block() == 1 && group.spaces().contains(space)
+                        && model.parameter(n.name(), a.parameter()).trainable()) {
                     slices.add(new Slice(n.name(), a.parameter(), a.axis(), space));
                 }
             }

@@ -158,10 +158,10 @@ public final class ChannelRemoval {
                 continue;
             }
             long size = current.getShape().get(axes.axis());
-            long[] keep = new long[(int) size - gone.size()];
+            long[] keep = new long[(int) size - gone.size() / axes.block()];
             int j = 0;
             for (int i = 0; i < size; i++) {
-                if (!gone.contains(i)) {
+                if (!gone.contains(i * axes.block())) { // a block's channels go together: its first stands for all
                     keep[j++] = i;
                 }
             }

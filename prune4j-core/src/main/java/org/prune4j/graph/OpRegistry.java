@@ -17,6 +17,8 @@ import org.prune4j.graph.ops.PrependTokensOp;
 import org.prune4j.graph.ops.SelectTokenOp;
 import org.prune4j.graph.ops.SpatialFlattenOp;
 import org.prune4j.graph.ops.SliceOp;
+import org.prune4j.graph.ops.StridedSliceOp;
+import org.prune4j.graph.ops.WindowAttentionOp;
 import org.prune4j.graph.ops.IdentityOp;
 import org.prune4j.graph.ops.ScaleShiftOp;
 import org.prune4j.graph.ops.SoftmaxOp;
@@ -48,7 +50,8 @@ public final class OpRegistry {
                 AddOp.DESCRIPTOR, MulOp.DESCRIPTOR, ConcatOp.DESCRIPTOR, DropoutOp.DESCRIPTOR, IdentityOp.DESCRIPTOR,
                 ScaleShiftOp.DESCRIPTOR, SoftmaxOp.DESCRIPTOR, ChannelShuffleOp.DESCRIPTOR, ChannelAffineOp.DESCRIPTOR,
                 SliceOp.DESCRIPTOR, LayerNormOp.DESCRIPTOR, SpatialFlattenOp.DESCRIPTOR, AddConstantOp.DESCRIPTOR,
-                PrependTokensOp.DESCRIPTOR, SelectTokenOp.DESCRIPTOR, AttentionOp.DESCRIPTOR)) {
+                PrependTokensOp.DESCRIPTOR, SelectTokenOp.DESCRIPTOR, AttentionOp.DESCRIPTOR,
+                WindowAttentionOp.DESCRIPTOR, StridedSliceOp.DESCRIPTOR)) {
             add(d);
         }
     }

@@ -133,11 +133,17 @@ final class AttentionConverter {
         region.forEach(n -> inside.addAll(n.getOutputList()));
         inside.add(start.getOutput(0));
         inside.remove(last.getOutput(0));
+        requireNoReaderAfter(ctx, start, index, nodes, inside, end);
+    }
+
+    /** No node after {@code end} reads one of the {@code inside} values. */
+    static void requireNoReaderAfter(ImportContext ctx, NodeProto start, int index, List<NodeProto> nodes,
+            Set<String> inside, int end) {
         for (int j = end + 1; j < nodes.size(); j++) {
             for (String input : nodes.get(j).getInputList()) {
                 if (inside.contains(input)) {
                     throw ctx.failAt(start, index, "node '" + nodes.get(j).getName() + "' reads '" + input
-                            + "' from inside the attention block; prune4j imports the block as a whole");
+                            + "' from inside an attention block; prune4j imports the block as a whole");
                 }
             }
         }

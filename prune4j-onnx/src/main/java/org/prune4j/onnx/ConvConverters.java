@@ -86,10 +86,14 @@ final class ConvConverters {
     }
 
     static void pad(ImportContext ctx, NodeProto n, int index) {
-        String in = ctx.act(n, 0, index);
         Map<String, AttributeProto> a = ImportContext.attributes(n);
         String mode = a.containsKey("mode") ? a.get("mode").getS().toStringUtf8() : "constant";
         long[] pads = n.getInputCount() > 1 ? ctx.constant(n, 1, index).longs() : ImportContext.ints(a, "pads", null);
+        if (pads != null && Arrays.stream(pads).allMatch(p -> p == 0)) {
+            ctx.alias(n, ctx.input(n, 0)); // F.pad by amounts computed to be 0 (Swin's patch merging): nothing to do
+            return;
+        }
+        String in = ctx.act(n, 0, index);
         double value = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? ctx.scalar(n, 2, index) : 0;
         boolean negative = pads != null && Arrays.stream(pads).anyMatch(p -> p < 0);
         boolean axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty();

@@ -281,7 +281,7 @@ public final class ImportContext {
         throw new IllegalArgumentException("Constant without a value, value_float, value_int or value_ints attribute");
     }
 
-    /** Add, Sub, Mul or Div of two constants, elementwise (a scalar broadcasts); integers divide as integers. */
+    /** Add, Sub, Mul, Div or Mod of two constants, elementwise (a scalar broadcasts); integers divide as integers. */
     public static Const constantArithmetic(String type, Const a, Const b) {
         int n = Math.max(a.floats().length, b.floats().length);
         if ((a.floats().length != 1 && a.floats().length != n) || (b.floats().length != 1 && b.floats().length != n)) {
@@ -301,6 +301,10 @@ public final class ImportContext {
                 case "Add" -> { f[i] = x + y; l[i] = xl + yl; }
                 case "Sub" -> { f[i] = x - y; l[i] = xl - yl; }
                 case "Mul" -> { f[i] = x * y; l[i] = xl * yl; }
+                case "Mod" -> { // ONNX Mod with fmod=0: the remainder takes the divisor's sign
+                    f[i] = (float) (x - Math.floor(x / y) * y);
+                    l[i] = yl == 0 ? 0 : Math.floorMod(xl, yl);
+                }
                 default -> { f[i] = x / y; l[i] = yl == 0 ? 0 : xl / yl; }
             }
         }

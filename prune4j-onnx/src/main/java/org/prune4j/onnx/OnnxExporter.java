@@ -30,6 +30,8 @@ import org.prune4j.graph.ops.PrependTokensOp;
 import org.prune4j.graph.ops.SelectTokenOp;
 import org.prune4j.graph.ops.SpatialFlattenOp;
 import org.prune4j.graph.ops.SliceOp;
+import org.prune4j.graph.ops.StridedSliceOp;
+import org.prune4j.graph.ops.WindowAttentionOp;
 import org.prune4j.graph.ops.ConcatOp;
 import org.prune4j.graph.ops.Conv2dOp;
 import org.prune4j.graph.ops.DropoutOp;
@@ -147,6 +149,8 @@ public final class OnnxExporter {
         EXPORTERS.put(PrependTokensOp.TYPE, TokenExporters::prependTokens);
         EXPORTERS.put(SelectTokenOp.TYPE, TokenExporters::selectToken);
         EXPORTERS.put(AttentionOp.TYPE, TokenExporters::attention);
+        EXPORTERS.put(WindowAttentionOp.TYPE, WindowExporters::windowAttention);
+        EXPORTERS.put(StridedSliceOp.TYPE, WindowExporters::stridedSlice);
     }
 
     /** Makes an op type exportable (e.g. an op a plugin adds), or replaces how one is exported. */

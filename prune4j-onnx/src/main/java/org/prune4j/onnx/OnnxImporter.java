@@ -98,6 +98,7 @@ public final class OnnxImporter {
         CONVERTERS.put("Equal", (c, n, i, all) -> ShapeArithmetic.equal(c, n, i));
         CONVERTERS.put("Where", (c, n, i, all) -> ShapeArithmetic.where(c, n, i));
         CONVERTERS.put("Expand", (c, n, i, all) -> ShapeArithmetic.expand(c, n, i));
+        CONVERTERS.put("Mod", (c, n, i, all) -> ShapeArithmetic.mod(c, n, i));
         CONVERTERS.put("Shape", (c, n, i, all) -> ShapeConverters.shape(c, n, i));
         CONVERTERS.put("Gather", (c, n, i, all) -> ShapeConverters.gather(c, n, i));
         CONVERTERS.put("Unsqueeze", (c, n, i, all) -> ShapeConverters.squeezeOrUnsqueeze(c, n, i));
@@ -196,14 +197,20 @@ public final class OnnxImporter {
             }
         }
         List<NodeProto> nodes = g.getNodeList();
+        Map<Integer, WindowAttentionConverter.Region> windowAttention = WindowAttentionConverter.claim(ctx, nodes);
         refuseUnsupportedOps(ctx, nodes);
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
-            if (ctx.skipped.contains(ctx.nodeId(n, i))) {
+            WindowAttentionConverter.Region region = windowAttention.get(i);
+            if (region == null && ctx.skipped.contains(ctx.nodeId(n, i))) {
                 continue;
             }
             try {
-                convertNode(ctx, n, i, nodes);
+                if (region != null) {
+                    WindowAttentionConverter.convert(ctx, region, nodes);
+                } else {
+                    convertNode(ctx, n, i, nodes);
+                }
             } catch (OnnxImportException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -272,6 +279,9 @@ public final class OnnxImporter {
         Set<String> supported = supportedOps();
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
+            if (ctx.skipped.contains(ctx.nodeId(n, i))) {
+                continue; // inside a block imported as a whole
+            }
             boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
             if (!defaultDomain || !supported.contains(n.getOpType())) {
                 String op = defaultDomain ? n.getOpType() : n.getDomain() + "." + n.getOpType();

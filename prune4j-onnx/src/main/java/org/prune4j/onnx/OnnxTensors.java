@@ -96,6 +96,18 @@ final class OnnxTensors {
                     out[i] = t.getInt64Data(i);
                 }
             }
+        } else if (type == TensorProto.DataType.BOOL_VALUE || type == TensorProto.DataType.UINT8_VALUE) {
+            if (raw) { // one byte per value; typed, they are stored in int32_data
+                requireBytes(t, n);
+                for (int i = 0; i < n; i++) {
+                    out[i] = t.getRawData().byteAt(i) & 0xff;
+                }
+            } else {
+                requireCount(t, t.getInt32DataCount(), n);
+                for (int i = 0; i < n; i++) {
+                    out[i] = t.getInt32Data(i);
+                }
+            }
         } else if (type == TensorProto.DataType.INT32_VALUE) {
             if (raw) {
                 requireBytes(t, n * 4L);
@@ -116,7 +128,7 @@ final class OnnxTensors {
             }
         } else {
             throw new IllegalArgumentException("tensor '" + t.getName() + "' has data type " + t.getDataType()
-                    + "; prune4j reads float, double, int32 and int64 tensors");
+                    + "; prune4j reads float, double, int32, int64, uint8 and bool tensors");
         }
         return out;
     }
@@ -125,6 +137,7 @@ final class OnnxTensors {
     private static void checkStored(TensorProto t, int n) {
         int width = switch (t.getDataType()) {
             case TensorProto.DataType.DOUBLE_VALUE, TensorProto.DataType.INT64_VALUE -> 8;
+            case TensorProto.DataType.BOOL_VALUE, TensorProto.DataType.UINT8_VALUE -> 1;
             default -> 4;
         };
         long stored = !t.getRawData().isEmpty() ? t.getRawData().size() / width

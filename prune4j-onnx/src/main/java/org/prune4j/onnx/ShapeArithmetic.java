@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The shape arithmetic exporters write around token sequences (ViT's class token: ConstantOfShape,
- * Equal, Where, Expand), evaluated on constants at import time.
+ * Equal, Where, Expand) and computed paddings (Mod), evaluated on constants at import time.
  */
 final class ShapeArithmetic {
 
@@ -32,6 +32,14 @@ final class ShapeArithmetic {
         Arrays.fill(f, value);
         Arrays.fill(l, (long) value);
         ctx.alias(n, new Const(f, l, shape));
+    }
+
+    /** Mod of two constants (F.pad's amounts computed from a shape, e.g. Swin's patch merging). */
+    static void mod(ImportContext ctx, NodeProto n, int index) {
+        if (ImportContext.intAttr(ImportContext.attributes(n), "fmod", 0) != 0) {
+            throw ctx.failAt(n, index, "Mod with fmod=1 is not supported (shape arithmetic uses fmod=0)");
+        }
+        ctx.alias(n, ImportContext.constantArithmetic("Mod", ctx.constant(n, 0, index), ctx.constant(n, 1, index)));
     }
 
     static void equal(ImportContext ctx, NodeProto n, int index) {

@@ -10,6 +10,7 @@ import org.prune4j.graph.ops.FlattenOp;
 import org.prune4j.graph.ops.PrependTokensOp;
 import org.prune4j.graph.ops.SelectTokenOp;
 import org.prune4j.graph.ops.SliceOp;
+import org.prune4j.graph.ops.StridedSliceOp;
 import org.prune4j.graph.ops.SpatialFlattenOp;
 import org.prune4j.onnx.ImportValue.Act;
 import org.prune4j.onnx.ImportValue.ChannelsLast;
@@ -63,6 +64,11 @@ final class ShapeConverters {
         }
         if (n.getInputCount() == 1) { // valid ONNX (DenseNet's first dense block writes it): an identity
             ctx.alias(n, ctx.input(n, 0));
+            return;
+        }
+        if ((axis == 3 || axis == -1) && n.getInputList().stream().allMatch(i -> ctx.valueOf(i) instanceof ChannelsLast)) {
+            String[] images = n.getInputList().stream().map(i -> ((ChannelsLast) ctx.valueOf(i)).node()).toArray(String[]::new);
+            ctx.alias(n, new ChannelsLast(ctx.add(n, index, new ConcatOp(), images))); // channels of (N, H, W, C)
             return;
         }
         for (int i = 0; i < n.getInputCount(); i++) {
@@ -173,6 +179,19 @@ final class ShapeConverters {
         ImportValue x = ctx.input(n, 0);
         long[] perm = ImportContext.ints(ImportContext.attributes(n), "perm", null);
         if (AttentionSteps.transpose(ctx, n, x, perm)) {
+            return;
+        }
+        if (x instanceof Const c && c.dims().length == 2 && Arrays.equals(perm, new long[] {1, 0})) { // F.pad's amounts
+            long[] d = c.dims();
+            long[] l = c.longs();
+            float[] f = ImportContext.transpose2d(c.floats(), d);
+            long[] lt = new long[l.length];
+            for (int i = 0; i < d[0]; i++) {
+                for (int j = 0; j < d[1]; j++) {
+                    lt[(int) (j * d[0] + i)] = l[(int) (i * d[1] + j)];
+                }
+            }
+            ctx.alias(n, new Const(f, lt, new long[] {d[1], d[0]}));
             return;
         }
         if (x instanceof Grouped gr && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
@@ -288,27 +307,28 @@ final class ShapeConverters {
         long[] axes = asInputs ? (n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? ctx.constant(n, 3, index).longs() : null)
                 : ImportContext.ints(a, "axes", null);
         long[] steps = asInputs && n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? ctx.constant(n, 4, index).longs() : null;
-        if (starts.length != 1 || (steps != null && steps[0] != 1)) {
-            throw ctx.failAt(n, index, "Slice of " + starts.length + " axes or with steps " + Arrays.toString(steps)
-                    + " is not supported; prune4j slices one axis with step 1");
+        if (starts.length != 1) {
+            throw ctx.failAt(n, index, "Slice of " + starts.length + " axes is not supported; prune4j slices one axis");
         }
         long axis = axes == null ? 0 : axes[0];
+        long step = steps == null ? 1 : steps[0];
         if (x instanceof Const c) {
-            if (c.dims().length != 1 || axis != 0) {
-                throw ctx.failAt(n, index, "Slice of a constant of shape " + Arrays.toString(c.dims()) + " is not supported");
-            }
-            long[] v = c.longs();
-            int from = (int) clampIndex(starts[0], v.length);
-            int to = (int) Math.max(from, clampIndex(ends[0], v.length));
-            long[] out = Arrays.copyOfRange(v, from, to);
-            ctx.alias(n, new Const(ImportContext.toFloats(out), out, new long[] {out.length}));
+            ctx.alias(n, sliceConstant(c, axis, starts[0], ends[0], step));
+            return;
+        }
+        if (x instanceof ChannelsLast cl && (axis == 1 || axis == 2) && step > 0) { // (N, H, W, C): Swin's patch merging
+            ctx.alias(n, new ChannelsLast(strided(ctx, n, index, cl.node(), (int) axis, starts[0], ends[0], step)));
             return;
         }
         String in = ctx.act(n, 0, index);
         Shape s = ctx.shapeOf(in);
-        if (axis != 1 && axis != 1 - (s.dimension() + 1)) {
-            throw ctx.failAt(n, index, "Slice along axis " + axis + " of an activation of shape " + s
-                    + " is not supported; prune4j slices channels (axis 1)");
+        if (s.dimension() == 3 && (axis == 2 || axis == 3) && step > 0) {
+            strided(ctx, n, index, in, (int) axis - 1, starts[0], ends[0], step);
+            return;
+        }
+        if ((axis != 1 && axis != 1 - (s.dimension() + 1)) || step != 1) {
+            throw ctx.failAt(n, index, "Slice along axis " + axis + " with step " + step + " of an activation of shape "
+                    + s + " is not supported; prune4j slices channels (axis 1) and takes every step-th row or column");
         }
         long channels = s.get(0);
         long from = clampIndex(starts[0], channels);
@@ -318,6 +338,67 @@ final class ShapeConverters {
         } else {
             ctx.add(n, index, new SliceOp((int) from, (int) to), in);
         }
+    }
+
+    /** Rows (imageAxis 1) or columns (2) from start to the end in steps; the input itself if that is all of it. */
+    private static String strided(ImportContext ctx, NodeProto n, int index, String in, int imageAxis, long start,
+            long end, long step) {
+        long size = ctx.shapeOf(in).get(imageAxis);
+        long from = clampIndex(start, size);
+        if (clampIndex(end, size) != size) {
+            throw ctx.failAt(n, index, "a strided Slice of an image must run to its end, got end " + end + " of " + size);
+        }
+        if (from == 0 && step == 1) {
+            ctx.alias(n, new Act(in));
+            return in;
+        }
+        return ctx.add(n, index, new StridedSliceOp(imageAxis == 1 ? StridedSliceOp.Axis.HEIGHT : StridedSliceOp.Axis.WIDTH,
+                (int) from, (int) step), in);
+    }
+
+    /** ONNX Slice of a constant along one axis, any step (F.pad reverses its amounts with step -1). */
+    private static Const sliceConstant(Const c, long axis, long start, long end, long step) {
+        long[] dims = c.dims().length == 0 ? new long[] {1} : c.dims();
+        int a = (int) (axis < 0 ? axis + dims.length : axis);
+        if (a < 0 || a >= dims.length || step == 0) {
+            throw new IllegalArgumentException("Slice of a constant of shape " + Arrays.toString(dims) + " along axis "
+                    + axis + " with step " + step + " is not possible");
+        }
+        long size = dims[a];
+        List<Long> picked = new ArrayList<>();
+        if (step > 0) {
+            for (long i = clampIndex(start, size); i < clampIndex(end, size); i += step) {
+                picked.add(i);
+            }
+        } else { // ONNX: start clamps to [0, size-1], end to [-1, size-1]
+            long from = Math.max(0, Math.min(size - 1, start < 0 ? start + size : start));
+            long to = Math.max(-1, Math.min(size - 1, end < 0 ? end + size : end));
+            for (long i = from; i > to; i += step) {
+                picked.add(i);
+            }
+        }
+        long inner = 1;
+        for (int k = a + 1; k < dims.length; k++) {
+            inner *= dims[k];
+        }
+        long outer = c.floats().length / (size * inner);
+        int count = picked.size();
+        float[] f = new float[(int) (outer * count * inner)];
+        long[] l = new long[f.length];
+        long[] source = c.longs();
+        int j = 0;
+        for (long o = 0; o < outer; o++) {
+            for (long i : picked) {
+                for (long r = 0; r < inner; r++) {
+                    int from = (int) ((o * size + i) * inner + r);
+                    f[j] = c.floats()[from];
+                    l[j++] = source[from];
+                }
+            }
+        }
+        long[] out = dims.clone();
+        out[a] = count;
+        return new Const(f, l, out);
     }
 
     /** ONNX's index clamping: negative counts from the end, anything beyond the ends is clamped. */

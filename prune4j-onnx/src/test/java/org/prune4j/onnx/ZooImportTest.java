@@ -28,7 +28,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit", "vit_dynamic"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit", "vit_dynamic", "swin", "swin_dynamic"})
     void importGivesPyTorchsOutputs(String family) throws IOException {
         try (Model model = OnnxImporter.load(fixture(family))) {
             float[] actual = OnnxRoundTripTest.forward(model, floats(family + ".input.bin"), 2);
@@ -39,7 +39,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "convnext", "vit", "swin"})
     void removingChannelsEqualsMaskingThem(String family) throws IOException {
         Path file = fixture(family);
         try (Model pruned = OnnxImporter.load(file); Model masked = OnnxImporter.load(file)) {
@@ -52,7 +52,7 @@ class ZooImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnext50", "wide_resnet50", "mobilenet_v2", "mobilenet_v3_small",
             "efficientnet_b0", "regnet_x", "regnet_y", "densenet", "googlenet", "inception_v3", "shufflenet_v2",
-            "squeezenet", "vgg11_bn", "mnasnet", "alexnet"})
+            "squeezenet", "vgg11_bn", "mnasnet", "alexnet", "swin"})
     void halvingTheMacsWritesASmallerFileThatOnnxRuntimeRunsWithPrune4jsOutputs(String family) throws IOException {
         Path file = fixture(family);
         try (Model model = OnnxImporter.load(file)) {
@@ -113,6 +113,35 @@ class ZooImportTest {
     }
 
     /**
+     * torchvision's Swin: each shifted-window attention scope imports as projections and a
+     * window-attention node; a head goes with its q, k, v and output channels and its position
+     * bias, and the smaller file (rolls, windows and mask written in standard ops) runs in ONNX
+     * Runtime and imports back.
+     */
+    @org.junit.jupiter.api.Test
+    void swinLosesWholeWindowAttentionHeadsIntoAFileThatRunsAndImportsBack() throws IOException {
+        try (Model model = OnnxImporter.load(fixture("swin_dynamic"))) {
+            var attention = model.graph().nodes().stream()
+                    .filter(n -> n.op() instanceof org.prune4j.graph.ops.WindowAttentionOp).toList();
+            assertThat(attention).hasSize(4).anySatisfy(n -> assertThat(
+                    ((org.prune4j.graph.ops.WindowAttentionOp) n.op()).shiftH()).as("shifted blocks").isEqualTo(2));
+            var deps = org.prune4j.dependency.DependencyGraph.of(model.graph());
+            var heads = deps.groups().stream().filter(g -> g.root().endsWith("attn/qkv")).toList();
+            assertThat(heads).hasSize(4).allSatisfy(g -> assertThat(g.size()).as("2 heads").isEqualTo(2));
+            java.util.Map<org.prune4j.dependency.Group, int[]> removal = new java.util.LinkedHashMap<>();
+            heads.forEach(g -> removal.put(g, new int[] {0}));
+            org.prune4j.dependency.ChannelRemoval.remove(model, removal, null);
+            for (var n : model.graph().nodes()) {
+                if (n.op() instanceof org.prune4j.graph.ops.WindowAttentionOp op) {
+                    assertThat(model.parameter(n.name(), "bias").value().getShape().get(0)).as("bias of one head").isEqualTo(1);
+                    assertThat(model.graph().shapeOf(n.name()).get(0)).isEqualTo(op.headDim());
+                }
+            }
+            assertExportRunsInOnnxRuntimeAndImportsBack(model, "swin");
+        }
+    }
+
+    /**
      * torchvision's ViT: its attention blocks import as projections and heads, a head is removed with
      * its q, k, v and output channels, and the smaller file runs in ONNX Runtime and imports back.
      */
@@ -128,14 +157,19 @@ class ZooImportTest {
             var attention = model.graph().nodes().stream()
                     .filter(n -> n.op() instanceof org.prune4j.graph.ops.AttentionOp).toList();
             assertThat(attention).allSatisfy(n -> assertThat(model.graph().shapeOf(n.name()).get(0)).isEqualTo(8));
-            Path out = dir.resolve("vit-pruned.onnx");
-            OnnxExporter.export(model, out);
-            float[] input = floats("vit.input.bin");
-            float[] ours = OnnxRoundTripTest.forward(model, input, 2);
-            try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1); Model back = OnnxImporter.load(out)) {
-                OnnxRoundTripTest.assertClose(ort.run(input, 2), ours, "vit pruned, ONNX Runtime vs prune4j");
-                OnnxRoundTripTest.assertClose(OnnxRoundTripTest.forward(back, input, 2), ours, "vit pruned, imported back");
-            }
+            assertExportRunsInOnnxRuntimeAndImportsBack(model, "vit");
+        }
+    }
+
+    /** The pruned model exported: ONNX Runtime and the re-imported file both give the model's outputs. */
+    private void assertExportRunsInOnnxRuntimeAndImportsBack(Model model, String family) throws IOException {
+        Path out = dir.resolve(family + "-pruned.onnx");
+        OnnxExporter.export(model, out);
+        float[] input = floats(family + ".input.bin");
+        float[] ours = OnnxRoundTripTest.forward(model, input, 2);
+        try (OnnxRuntimeRunner ort = OnnxRuntimeRunner.open(out, 1); Model back = OnnxImporter.load(out)) {
+            OnnxRoundTripTest.assertClose(ort.run(input, 2), ours, family + " pruned, ONNX Runtime vs prune4j");
+            OnnxRoundTripTest.assertClose(OnnxRoundTripTest.forward(back, input, 2), ours, family + " pruned, imported back");
         }
     }
 

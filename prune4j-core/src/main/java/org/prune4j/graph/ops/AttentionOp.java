@@ -52,9 +52,12 @@ public final class AttentionOp implements Op {
         return scale;
     }
 
-    /** Head h: q, k, v and output channels h·headDim .. (h+1)·headDim - 1, all one removable unit. */
     private static void couple(Node node, Graph graph, ChannelCoupling c) {
-        int headDim = ((AttentionOp) node.op()).headDim;
+        coupleHeads(node, graph, c, ((AttentionOp) node.op()).headDim);
+    }
+
+    /** Head h: q, k, v and output channels h·headDim .. (h+1)·headDim - 1, all one removable unit. */
+    static void coupleHeads(Node node, Graph graph, ChannelCoupling c, int headDim) {
         long channels = graph.shapeOf(node.name()).get(0);
         for (int first = 0; first < channels; first += headDim) {
             for (int i = 0; i < headDim; i++) {

@@ -66,6 +66,7 @@ class GradientCheckTest {
                 Arguments.of("softmax", features, List.of(new SoftmaxOp())),
                 Arguments.of("channel-shuffle", image, List.of(new ChannelShuffleOp(2))),
                 Arguments.of("slice", image, List.of(new SliceOp(1, 3))),
+                Arguments.of("strided-slice", image, List.of(new StridedSliceOp(StridedSliceOp.Axis.WIDTH, 1, 2))),
                 Arguments.of("gelu", image, List.of(new ActivationOp(ActivationOp.Kind.GELU))),
                 Arguments.of("layer-norm (image)", image, List.of(new LayerNormOp(1e-5f))),
                 Arguments.of("layer-norm (features)", features, List.of(new LayerNormOp(1e-5f))));
@@ -99,6 +100,12 @@ class GradientCheckTest {
                         .add("pool", new GlobalAvgPoolOp(true), "x")
                         .add("gate", new ActivationOp(ActivationOp.Kind.SIGMOID))
                         .add("scaled", new MulOp(), "x", "gate").build()),
+                // shifted by one in each direction: the roll, the windows and the mask are all on the path
+                Arguments.of("window attention (shifted)", Graph.builder().setInput("x", new Shape(4, 4, 4))
+                        .add("qkv", Conv2dOp.builder().setOutChannels(12).setKernel(1).build(), "x")
+                        .add("q", new SliceOp(0, 4), "qkv").add("k", new SliceOp(4, 8), "qkv")
+                        .add("v", new SliceOp(8, 12), "qkv")
+                        .add("heads", new WindowAttentionOp(2, 0.7, 2, 1, 1), "q", "k", "v").build()),
                 Arguments.of("concat", Graph.builder().setInput("x", image)
                         .add("a", conv, "x")
                         .add("b", Conv2dOp.builder().setOutChannels(2).setKernel(3).optPadding(1).build(), "x")
