@@ -48,7 +48,8 @@ final class PruneCommand implements Callable<Integer> {
             description = "What ranks the channels: random, l1, l2, bn-scale, taylor, taylor-activation, or a registered one.")
     String criterion;
 
-    @Option(names = "--target", required = true, description = "The budget: ratio=R (remove R of the channels), macs=Nx or params=Nx.")
+    @Option(names = "--target", required = true, description = "The budget: ratio=R (remove R of the channels), "
+            + "macs=Nx, params=Nx or memory=Nx[@B] (weights plus activations at batch B, default 1).")
     String target;
 
     @Option(names = "--scope", defaultValue = "uniform", description = "The allocation: uniform or global (default: ${DEFAULT-VALUE}).")

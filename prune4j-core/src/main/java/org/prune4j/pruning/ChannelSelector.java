@@ -45,22 +45,22 @@ final class ChannelSelector {
     }
 
     /** The smallest removal whose graph has at most {@code ceiling} MACs (or parameters). */
-    Map<Group, int[]> byCeiling(Scope scope, PruningTarget.Kind kind, double ceiling, String targetText) {
+    Map<Group, int[]> byCeiling(Scope scope, PruningTarget target, double ceiling) {
         int steps = scope == Scope.UNIFORM ? 1000
                 : scores.keySet().stream().filter(g -> !fixedRatios.containsKey(g)).mapToInt(Group::size).sum();
         IntFunction<Map<Group, int[]>> at = scope == Scope.UNIFORM ? i -> uniform(i / (double) steps) : this::global;
         Map<Group, int[]> most = at.apply(steps);
-        double best = measure(kind, most);
+        double best = measure(target, most);
         if (best > ceiling) {
-            double original = measure(kind, Map.of());
-            throw new IllegalArgumentException("target " + targetText + " cannot be met: with every layer keeping at least "
+            double original = measure(target, Map.of());
+            throw new IllegalArgumentException("target " + target + " cannot be met: with every layer keeping at least "
                     + minChannels + " channel(s) the most this model allows is " + String.format("%.2fx", original / best));
         }
         int lo = 0;
         int hi = steps;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (measure(kind, at.apply(mid)) <= ceiling) {
+            if (measure(target, at.apply(mid)) <= ceiling) {
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -69,9 +69,8 @@ final class ChannelSelector {
         return at.apply(lo);
     }
 
-    double measure(PruningTarget.Kind kind, Map<Group, int[]> removal) {
-        ModelSummary s = ModelSummary.of(removal.isEmpty() ? graph : ChannelRemoval.prunedGraph(graph, removal));
-        return kind == PruningTarget.Kind.MACS ? s.macs() : s.parameters();
+    double measure(PruningTarget target, Map<Group, int[]> removal) {
+        return target.measure(ModelSummary.of(removal.isEmpty() ? graph : ChannelRemoval.prunedGraph(graph, removal)));
     }
 
     private Map<Group, int[]> uniform(double ratio) {

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * {@link EigenDamage} as a pruning method ({@code eigendamage}): one step, from calibration data.
  * A {@code ratio=R} target removes that share of every layer's eigen directions; a
- * {@code macs=Nx} or {@code params=Nx} target the smallest share (to 1/256) that meets it, the
+ * {@code macs=Nx}, {@code params=Nx} or {@code memory=Nx} target the smallest share (to 1/256) that meets it, the
  * extra 1×1 layers counted. The model is re-parameterized in place; an optimizer's state for the
  * replaced layers is dropped (they are new parameters).
  */
@@ -98,7 +98,7 @@ public final class EigenDamagePruner implements PruningMethod {
         if (target.kind() == PruningTarget.Kind.RATIO) {
             return target.value();
         }
-        double ceiling = (target.kind() == PruningTarget.Kind.MACS ? before.macs() : before.parameters()) / target.value();
+        double ceiling = target.measure(before) / target.value();
         double low = 0;
         double high = 255 / 256.0;
         if (size(model, bases, high) > ceiling) {
@@ -120,7 +120,7 @@ public final class EigenDamagePruner implements PruningMethod {
     /** The MACs or parameters at {@code share}, from the re-parameterized graph alone. */
     private double size(Model model, Map<String, EigenDamage.Layer> bases, double share) {
         ModelSummary s = ModelSummary.of(EigenDamage.graph(model.graph(), bases, share));
-        return target.kind() == PruningTarget.Kind.MACS ? s.macs() : s.parameters();
+        return target.measure(s);
     }
 
     /** Gives {@code model} the structure and (copied) parameters of {@code result}. */
@@ -148,7 +148,7 @@ public final class EigenDamagePruner implements PruningMethod {
 
         public EigenDamagePruner build() {
             if (target == null) {
-                throw new IllegalArgumentException("eigendamage needs a target (ratio=R, macs=Nx or params=Nx)");
+                throw new IllegalArgumentException("eigendamage needs a target (ratio=R, macs=Nx, params=Nx or memory=Nx)");
             }
             return new EigenDamagePruner(this);
         }

@@ -160,11 +160,11 @@ public final class StructuredPruner implements PruningMethod {
             if (target.kind() == PruningTarget.Kind.RATIO) {
                 removal = selector.byRatio(scope, stepRatio(target.value(), progress));
             } else {
-                double originalValue = target.kind() == PruningTarget.Kind.MACS ? original.macs() : original.parameters();
+                double originalValue = target.measure(original);
                 double ceiling = progress.cubic()
                         ? originalValue * (1 - progress.removedShare(1 - 1 / target.value()))
                         : originalValue / Math.pow(target.value(), progress.t());
-                removal = selector.byCeiling(scope, target.kind(), ceiling, target.toString());
+                removal = selector.byCeiling(scope, target, ceiling);
             }
             removal = c.beforeRemoval(model, removal);
             int count = removal.values().stream().mapToInt(a -> a.length).sum();

@@ -52,6 +52,26 @@ class StructuredPrunerTest {
         }
     }
 
+    /** Bytes of weights plus every layer's output at the batch size: the batch decides what is cut. */
+    @Test
+    void aMemoryTargetBoundsWeightsPlusActivationsAtItsBatchSize() {
+        PruningTarget target = PruningTarget.parse("memory=2x@64");
+        assertThat(target.batch()).isEqualTo(64);
+        assertThat(PruningTarget.parse(target.toString())).isEqualTo(target);
+        assertThat(PruningTarget.parse("memory=1.5x").batch()).isEqualTo(1);
+        assertThatThrownBy(() -> PruningTarget.parse("macs=2x@64")).hasMessageContaining("only memory targets");
+        try (Model model = Model.builder().setGraph(RESNET).optSeed(1).build()) {
+            ModelSummary before = ModelSummary.of(model.graph());
+            double bytes = before.weightBytes() + 64.0 * before.activationBytesPerSample();
+            assertThat(target.measure(before)).isEqualTo(bytes);
+            StructuredPruner.builder().setCriterion("l1").setTarget(target).optScope(Scope.GLOBAL).build()
+                    .prune(model, null);
+            ModelSummary after = ModelSummary.of(model.graph());
+            assertThat(after.weightBytes() + 64.0 * after.activationBytesPerSample()).isLessThanOrEqualTo(bytes / 2)
+                    .isGreaterThan(bytes / 3);
+        }
+    }
+
     @Test
     void geometricStepsShareTheReductionAndTheLastReachesTheTarget() {
         try (Model model = Model.builder().setGraph(RESNET).build()) {
