@@ -86,13 +86,21 @@ public final class ImportContext {
         if (values.get(name) instanceof Const c) {
             return c;
         }
-        for (NodeProto n : nodes) {
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getOutput(0).equals(name)) {
-                return constantNode(n);
+        if (constantNodesOf != nodes) { // patterns ask many times per node: index the graph's Constants once
+            constantNodes = new HashMap<>();
+            for (NodeProto n : nodes) {
+                if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
+                    constantNodes.putIfAbsent(n.getOutput(0), n);
+                }
             }
+            constantNodesOf = nodes;
         }
-        return null;
+        NodeProto n = constantNodes.get(name);
+        return n == null ? null : constantNode(n);
     }
+
+    private List<NodeProto> constantNodesOf;
+    private Map<String, NodeProto> constantNodes;
 
     /** Whether input {@code i} of {@code n} is a scalar constant within 1e-4 of {@code value}. */
     public boolean isScalar(NodeProto n, int i, double value, List<NodeProto> nodes) {

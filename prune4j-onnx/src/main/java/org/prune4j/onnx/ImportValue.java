@@ -19,6 +19,18 @@ public sealed interface ImportValue permits ImportValue.Act, ImportValue.Const, 
             this(floats, null, dims);
         }
 
+        /** Element {@code from[i]} at position i, both views, with new dims (a slice or transpose of a constant). */
+        Const pick(int[] from, long[] newDims) {
+            long[] source = longs();
+            float[] f = new float[from.length];
+            long[] l = new long[from.length];
+            for (int i = 0; i < from.length; i++) {
+                f[i] = floats[from[i]];
+                l[i] = source[from[i]];
+            }
+            return new Const(f, l, newDims);
+        }
+
         /** The same numbers with other dims (a reshape or squeeze of a constant). */
         Const withDims(long[] newDims) {
             return new Const(floats, longs, newDims);

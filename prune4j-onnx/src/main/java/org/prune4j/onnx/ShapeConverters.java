@@ -183,15 +183,13 @@ final class ShapeConverters {
         }
         if (x instanceof Const c && c.dims().length == 2 && Arrays.equals(perm, new long[] {1, 0})) { // F.pad's amounts
             long[] d = c.dims();
-            long[] l = c.longs();
-            float[] f = ImportContext.transpose2d(c.floats(), d);
-            long[] lt = new long[l.length];
+            int[] from = new int[c.floats().length];
             for (int i = 0; i < d[0]; i++) {
                 for (int j = 0; j < d[1]; j++) {
-                    lt[(int) (j * d[0] + i)] = l[(int) (i * d[1] + j)];
+                    from[(int) (j * d[0] + i)] = (int) (i * d[1] + j);
                 }
             }
-            ctx.alias(n, new Const(f, lt, new long[] {d[1], d[0]}));
+            ctx.alias(n, c.pick(from, new long[] {d[1], d[0]}));
             return;
         }
         if (x instanceof Grouped gr && Arrays.equals(perm, new long[] {0, 2, 1, 3, 4})) {
@@ -382,23 +380,18 @@ final class ShapeConverters {
             inner *= dims[k];
         }
         long outer = c.floats().length / (size * inner);
-        int count = picked.size();
-        float[] f = new float[(int) (outer * count * inner)];
-        long[] l = new long[f.length];
-        long[] source = c.longs();
+        int[] from = new int[(int) (outer * picked.size() * inner)];
         int j = 0;
         for (long o = 0; o < outer; o++) {
             for (long i : picked) {
                 for (long r = 0; r < inner; r++) {
-                    int from = (int) ((o * size + i) * inner + r);
-                    f[j] = c.floats()[from];
-                    l[j++] = source[from];
+                    from[j++] = (int) ((o * size + i) * inner + r);
                 }
             }
         }
         long[] out = dims.clone();
-        out[a] = count;
-        return new Const(f, l, out);
+        out[a] = picked.size();
+        return c.pick(from, out);
     }
 
     /** ONNX's index clamping: negative counts from the end, anything beyond the ends is clamped. */

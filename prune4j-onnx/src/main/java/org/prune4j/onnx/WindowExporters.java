@@ -54,10 +54,11 @@ final class WindowExporters {
         g.addInitializer(int64(name + "/shape-windows", -1, heads, tokens, op.headDim()));
         g.addInitializer(int64(name + "/shape-merged", -1, h / window, w / window, heads, window, window, op.headDim()));
         g.addInitializer(int64(name + "/shape-image", -1, c, h, w));
+        rollConstants(g, name, op.shiftH(), op.shiftW(), h, w);
         String[] parts = {"q", "k", "v"};
         for (int i = 0; i < 3; i++) {
             String p = name + "/" + parts[i];
-            String rolled = roll(g, name, p, n.inputs().get(i), op.shiftH(), op.shiftW(), h, w, true);
+            String rolled = roll(g, name, p, n.inputs().get(i), op.shiftH(), op.shiftW(), true);
             g.addNode(node("Reshape", p + "/split", List.of(rolled, name + "/shape-split"), p + "/split"));
             g.addNode(node("Transpose", p + "/order", List.of(p + "/split"), p + "/order")
                     .addAttribute(ints("perm", 0, 3, 5, 1, 4, 6, 2)));
@@ -87,42 +88,48 @@ final class WindowExporters {
         boolean rollsBack = op.shiftH() > 0 || op.shiftW() > 0;
         g.addNode(node("Reshape", name + "/image", List.of(name + "/back", name + "/shape-image"), rollsBack ? name + "/image" : name));
         if (rollsBack) {
-            roll(g, name, name + "/unroll", name + "/image", op.shiftH(), op.shiftW(), h, w, false);
+            roll(g, name, name + "/unroll", name + "/image", op.shiftH(), op.shiftW(), false);
         }
     }
 
-    /**
-     * torch.roll as Slice + Concat: up and left by the shift before the windows ({@code forward}),
-     * down and right after them. The last Concat after the windows writes {@code name} itself.
-     * Returns the rolled value.
-     */
-    private static String roll(GraphProto.Builder g, String name, String prefix, String in, int shiftH, int shiftW,
-            long h, long w, boolean forward) {
-        String current = in;
+    /** The Slice bounds the rolls share: per shifted axis its index, the cut before the windows and after. */
+    private static void rollConstants(GraphProto.Builder g, String name, int shiftH, int shiftW, long h, long w) {
+        if (shiftH == 0 && shiftW == 0) {
+            return;
+        }
+        g.addInitializer(int64(name + "/zero", 0));
+        g.addInitializer(int64(name + "/end", Long.MAX_VALUE));
         int[] shifts = {shiftH, shiftW};
         long[] sizes = {h, w};
-        String[] axes = {"H", "W"};
+        for (int a = 0; a < 2; a++) {
+            if (shifts[a] > 0) {
+                g.addInitializer(int64(name + "/axis" + AXES[a], a + 2));
+                g.addInitializer(int64(name + "/shift" + AXES[a], shifts[a]));
+                g.addInitializer(int64(name + "/unshift" + AXES[a], sizes[a] - shifts[a]));
+            }
+        }
+    }
+
+    private static final String[] AXES = {"H", "W"};
+
+    /**
+     * torch.roll as Slice + Concat (bounds from {@link #rollConstants}): up and left by the shift
+     * before the windows ({@code forward}), down and right after them. The last Concat after the
+     * windows writes {@code name} itself. Returns the rolled value.
+     */
+    private static String roll(GraphProto.Builder g, String name, String prefix, String in, int shiftH, int shiftW,
+            boolean forward) {
+        String current = in;
+        int[] shifts = {shiftH, shiftW};
         for (int a = 0; a < 2; a++) {
             if (shifts[a] == 0) {
                 continue;
             }
-            long cut = forward ? shifts[a] : sizes[a] - shifts[a];
-            String cutName = forward ? name + "/shift" + axes[a] : name + "/unshift" + axes[a];
-            if (g.getInitializerList().stream().noneMatch(t -> t.getName().equals(cutName))) {
-                g.addInitializer(int64(cutName, cut));
-            }
-            String zero = name + "/zero";
-            String end = name + "/end";
-            String axis = name + "/axis" + axes[a];
-            for (String[] constant : new String[][] {{zero, "0"}, {end, String.valueOf(Long.MAX_VALUE)},
-                    {axis, String.valueOf(a + 2)}}) {
-                if (g.getInitializerList().stream().noneMatch(t -> t.getName().equals(constant[0]))) {
-                    g.addInitializer(int64(constant[0], Long.parseLong(constant[1])));
-                }
-            }
-            String p = prefix + "/roll" + axes[a];
-            g.addNode(node("Slice", p + "/tail", List.of(current, cutName, end, axis), p + "/tail"));
-            g.addNode(node("Slice", p + "/head", List.of(current, zero, cutName, axis), p + "/head"));
+            String cut = name + (forward ? "/shift" : "/unshift") + AXES[a];
+            String axis = name + "/axis" + AXES[a];
+            String p = prefix + "/roll" + AXES[a];
+            g.addNode(node("Slice", p + "/tail", List.of(current, cut, name + "/end", axis), p + "/tail"));
+            g.addNode(node("Slice", p + "/head", List.of(current, name + "/zero", cut, axis), p + "/head"));
             boolean last = !forward && (a == 1 || shifts[1] == 0);
             String out = last ? name : p;
             g.addNode(node("Concat", p, List.of(p + "/tail", p + "/head"), out).addAttribute(integer("axis", a + 2)));

@@ -81,12 +81,7 @@ public final class AttentionOp implements Op {
 
     @Override
     public Shape outputShape(List<Shape> inputs) {
-        Shape q = ShapeChecks.image(inputs);
-        for (Shape s : inputs) {
-            if (!s.equals(q)) {
-                throw new IllegalArgumentException("q, k and v must have one shape (D, T, 1), got " + inputs);
-            }
-        }
+        Shape q = ShapeChecks.queryKeyValue(inputs, "(D, T, 1)");
         if (q.get(2) != 1 || q.get(0) % headDim != 0) {
             throw new IllegalArgumentException("attention needs (D, T, 1) with D a multiple of the head dimension "
                     + headDim + ", got " + q);

@@ -17,6 +17,17 @@ final class ShapeChecks {
         return s;
     }
 
+    /** Attention's q, k and v: images of one shape, which is returned; {@code layout} names it in the error. */
+    static Shape queryKeyValue(List<Shape> inputs, String layout) {
+        Shape q = image(inputs);
+        for (Shape s : inputs) {
+            if (!s.equals(q)) {
+                throw new IllegalArgumentException("q, k and v must have one shape " + layout + ", got " + inputs);
+            }
+        }
+        return q;
+    }
+
     static Shape features(List<Shape> inputs) {
         Shape s = inputs.get(0);
         if (s.dimension() != 1) {

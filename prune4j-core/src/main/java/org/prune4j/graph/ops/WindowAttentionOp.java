@@ -100,12 +100,7 @@ public final class WindowAttentionOp implements Op {
 
     @Override
     public Shape outputShape(List<Shape> inputs) {
-        Shape q = ShapeChecks.image(inputs);
-        for (Shape s : inputs) {
-            if (!s.equals(q)) {
-                throw new IllegalArgumentException("q, k and v must have one shape (C, H, W), got " + inputs);
-            }
-        }
+        Shape q = ShapeChecks.queryKeyValue(inputs, "(C, H, W)");
         if (q.get(0) % headDim != 0) {
             throw new IllegalArgumentException("window attention needs channels that are a multiple of the head "
                     + "dimension " + headDim + ", got " + q);
