@@ -20,7 +20,6 @@ import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.dependency.DependencyGraph;
 import org.prune4j.metrics.ModelSummary;
 import org.prune4j.pruning.PruningTarget;
-import org.prune4j.pruning.Scope;
 import org.prune4j.pruning.StructuredPruner;
 import org.prune4j.model.Checkpoint;
 import org.prune4j.model.Model;
@@ -86,7 +85,7 @@ class ReadmeExampleTest {
             long before = ModelSummary.of(model.graph()).macs();
             assertThat(DependencyGraph.of(model.graph()).toString()).contains("Group(stem.conv");
             StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("macs=2x"))
-                    .optScope(Scope.GLOBAL).optRoundTo(8).build()
+                    .optAllocation("global").optRoundTo(8).build()
                     .prune(model, null);
             assertThat(ModelSummary.of(model.graph()).macs()).isLessThanOrEqualTo(before / 2);
         }

@@ -11,7 +11,12 @@ import org.prune4j.criterion.Normalizer;
 import org.prune4j.pruning.EigenDamagePruner;
 import org.prune4j.pruning.PruningSchedules;
 import org.prune4j.pruning.PruningTarget;
-import org.prune4j.pruning.Scope;
+import org.prune4j.pruning.PruningMethod;
+import org.prune4j.pruning.StructuredPruner;
+import org.prune4j.pruning.allocation.Allocations;
+import org.prune4j.pruning.regime.Regime;
+import org.prune4j.pruning.regime.RegimeOptions;
+import org.prune4j.pruning.regime.Regimes;
 import org.prune4j.sparsity.UnstructuredMethods;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.optim.Optimizers;
@@ -24,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,7 +49,7 @@ import java.util.Set;
  * seeds: [0]
  * methods: [global-magnitude, layer-magnitude, random, snip]
  * compressions: [2, 4, 8]
- * structured: {criteria: [l1], scope: global, targets: [macs=2x]}
+ * structured: {criteria: [l1], allocations: [global, sensitivity], targets: [macs=2x]}
  * schedule: oneshot
  * evaluate: {corruptions: [gaussian-noise, rotation], severities: [1, 3, 5]}
  * </pre>
@@ -58,9 +64,10 @@ import java.util.Set;
 public record BenchSpec(Path file, String name, List<String> models, String data, Path dataDir,
         Integer trainLimit, Integer testLimit, TrainingRecipe pretrain, TrainingRecipe fineTune,
         List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
-        int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, String structuredScope,
+        int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, List<String> structuredAllocations,
         List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency,
-        BehaviourSettings evaluate, LotterySpec lottery, boolean fromScratch) {
+        BehaviourSettings evaluate, LotterySpec lottery, boolean fromScratch, List<Map<String, Object>> structuredRegimes,
+        boolean equalEpochs) {
 
     private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
             "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
@@ -68,7 +75,8 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             "from_scratch");
     private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "lr_schedule", "optimizer", "momentum",
             "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
-    private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "targets", "normalizer", "round_to");
+    private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "allocations", "targets", "normalizer", "round_to",
+            "regimes", "regime_epochs", "regime_strength", "regime_passes", "equal_epochs");
 
     public static BenchSpec read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -157,7 +165,9 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         boolean latency = r.bool(root, "", "latency", true);
 
         List<String> criteria = List.of();
-        String scope = "global";
+        List<String> allocations = List.of();
+        List<Map<String, Object>> regimes = List.of();
+        boolean equalEpochs = false;
         List<String> targets = List.of();
         String normalizer = "mean";
         int roundTo = 1;
@@ -176,12 +186,12 @@ public record BenchSpec(Path file, String name, List<String> models, String data
                 }
                 return m;
             });
-            scope = r.string(structured, "structured", "scope", "global");
-            try {
-                Scope.parse(scope);
-            } catch (IllegalArgumentException ex) {
-                throw r.error("structured.scope", ex.getMessage());
+            if (structured.has("scope") && structured.has("allocations")) {
+                throw r.error("structured.scope", "give either 'scope' (one allocation) or 'allocations' (a list)");
             }
+            allocations = structured.has("allocations")
+                    ? r.list(structured, "structured", "allocations", true, e -> allocation(r, e.path(), r.stringElement(e)))
+                    : List.of(allocation(r, "structured.scope", r.string(structured, "structured", "scope", "global")));
             targets = r.list(structured, "structured", "targets", true, e -> {
                 String t = r.stringElement(e);
                 try {
@@ -198,6 +208,8 @@ public record BenchSpec(Path file, String name, List<String> models, String data
                 throw r.error("structured.normalizer", ex.getMessage());
             }
             roundTo = r.integer(structured, "structured", "round_to", 1, 1);
+            regimes = regimes(r, structured, criteria);
+            equalEpochs = r.bool(structured, "structured", "equal_epochs", false);
         }
         LotterySpec lottery = LotterySpec.read(r, root);
         if (methods.isEmpty() && criteria.isEmpty() && lottery == null) {
@@ -229,7 +241,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         b.calibrationBatches = calibration;
         b.includeClassifier = includeClassifier;
         b.structuredCriteria = criteria;
-        b.structuredScope = scope;
+        b.structuredAllocations = allocations;
         b.structuredTargets = targets;
         b.structuredNormalizer = normalizer;
         b.structuredRoundTo = roundTo;
@@ -237,6 +249,8 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         b.evaluate = BehaviourSettings.read(r, root);
         b.lottery = lottery;
         b.fromScratch = r.bool(root, "", "from_scratch", false);
+        b.structuredRegimes = regimes;
+        b.equalEpochs = equalEpochs;
         return b.build();
     }
 
@@ -259,7 +273,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         private int calibrationBatches;
         private boolean includeClassifier;
         private List<String> structuredCriteria;
-        private String structuredScope;
+        private List<String> structuredAllocations;
         private List<String> structuredTargets;
         private String structuredNormalizer;
         private int structuredRoundTo;
@@ -267,12 +281,93 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         private BehaviourSettings evaluate;
         private LotterySpec lottery;
         private boolean fromScratch;
+        private List<Map<String, Object>> structuredRegimes;
+        private boolean equalEpochs;
 
         private BenchSpec build() {
             return new BenchSpec(file, name, models, data, dataDir, trainLimit, testLimit, pretrain, fineTune, seeds,
                     methods, compressions, schedule, scheduleSteps, calibrationBatches, includeClassifier,
-                    structuredCriteria, structuredScope, structuredTargets, structuredNormalizer, structuredRoundTo,
-                    measureLatency, evaluate, lottery, fromScratch);
+                    structuredCriteria, structuredAllocations, structuredTargets, structuredNormalizer, structuredRoundTo,
+                    measureLatency, evaluate, lottery, fromScratch, structuredRegimes, equalEpochs);
+        }
+    }
+
+    /**
+     * The regimes of {@code structured.regimes}, each with the shared {@code regime_epochs},
+     * {@code regime_passes} and (when given) {@code regime_strength}; each must accept one of the
+     * criteria at least (slimming takes bn-scale only).
+     */
+    private static List<Map<String, Object>> regimes(SpecReader r, JsonNode structured, List<String> criteria) {
+        if (!structured.has("regimes")) {
+            return List.of();
+        }
+        int epochs = r.integer(structured, "structured", "regime_epochs", RegimeOptions.defaults().epochs(), 1);
+        int passes = r.integer(structured, "structured", "regime_passes", 1, 1);
+        Double strength = structured.has("regime_strength")
+                ? r.number(structured, "structured", "regime_strength", 1, Double.MIN_VALUE) : null;
+        return r.list(structured, "structured", "regimes", true, e -> {
+            Map<String, Object> regime = new java.util.TreeMap<>();
+            regime.put("name", r.stringElement(e).toLowerCase(Locale.ROOT));
+            regime.put("epochs", epochs);
+            regime.put("passes", passes);
+            if (strength != null) {
+                regime.put("strength", strength);
+            }
+            try {
+                Regime made = Regimes.create((String) regime.get("name"), regimeOptions(regime), 0);
+                List<String> refusals = new java.util.ArrayList<>();
+                for (String c : criteria) {
+                    try {
+                        made.check(structuredMethod(c));
+                    } catch (IllegalArgumentException refused) {
+                        refusals.add(refused.getMessage());
+                    }
+                }
+                if (refusals.size() == criteria.size()) {
+                    throw new IllegalArgumentException("accepts none of the criteria " + criteria + ": "
+                            + refusals.get(0));
+                }
+            } catch (IllegalArgumentException ex) {
+                throw r.error(e.path(), ex.getMessage());
+            }
+            return Map.copyOf(regime);
+        });
+    }
+
+    /** A regime's options from its spec map. */
+    static RegimeOptions regimeOptions(Map<String, Object> regime) {
+        Object strength = regime.get("strength");
+        return new RegimeOptions((Integer) regime.get("epochs"),
+                strength == null ? Double.NaN : ((Number) strength).doubleValue(), (Integer) regime.get("passes"));
+    }
+
+    /** Whether {@code regime} can steer a structured run ranking by {@code criterion}. */
+    static boolean accepts(Map<String, Object> regime, String criterion) {
+        try {
+            Regimes.create((String) regime.get("name"), regimeOptions(regime), 0).check(structuredMethod(criterion));
+            return true;
+        } catch (IllegalArgumentException refused) {
+            return false;
+        }
+    }
+
+    /** The total epochs a regime trains (its own and the fine-tuning after each pass). */
+    static int regimeTotalEpochs(Map<String, Object> regime, int fineTuneEpochs) {
+        return Regimes.create((String) regime.get("name"), regimeOptions(regime), 0).totalEpochs(fineTuneEpochs);
+    }
+
+    private static PruningMethod structuredMethod(String criterion) {
+        PruningTarget any = PruningTarget.parse("macs=2x");
+        return EigenDamagePruner.NAME.equals(criterion) ? EigenDamagePruner.builder().setTarget(any).build()
+                : StructuredPruner.builder().setCriterion(criterion).setTarget(any).build();
+    }
+
+    /** An allocation name, checked ({@code structured.scope} is the older one-allocation form of {@code allocations}). */
+    private static String allocation(SpecReader r, String path, String name) {
+        try {
+            return Allocations.create(name).name();
+        } catch (IllegalArgumentException ex) {
+            throw r.error(path, ex.getMessage());
         }
     }
 

@@ -14,9 +14,10 @@ import org.prune4j.pruning.EigenDamagePruner;
 import org.prune4j.pruning.PruningMethod;
 import org.prune4j.pruning.PruningResult;
 import org.prune4j.pruning.PruningRun;
+import org.prune4j.pruning.PruningSchedule;
 import org.prune4j.pruning.PruningSchedules;
+import org.prune4j.pruning.regime.Regimes;
 import org.prune4j.pruning.PruningTarget;
-import org.prune4j.pruning.Scope;
 import org.prune4j.pruning.StructuredPruner;
 import org.prune4j.sparsity.MaskedTraining;
 import org.prune4j.sparsity.PrunableWeights;
@@ -245,8 +246,7 @@ final class RunExecutor {
         Path out = modelFile(s);
         PruningResult r = PruningRun.builder().setReference(() -> Checkpoint.load(denseFile)).optStart(start)
                 .setData(data).setMethod(method)
-                .setSchedule(PruningSchedules.create(s.schedule(),
-                        new PruningSchedules.Options(Math.max(1, s.scheduleSteps()), recipe.epochs())))
+                .setSchedule(schedule(s, recipe))
                 .setFineTune(recipe).optCalibrationRecipe(fineTune).optCalibrationBatches(s.calibrationBatches())
                 .optMeasureLatency(measureLatency).optSeed(s.seed())
                 .build().run(model -> {
@@ -260,6 +260,15 @@ final class RunExecutor {
         return new Result(RunMetrics.ofPruning(r, size(out), extra), r.provenance().toMap());
     }
 
+    /** The run's schedule, or its regime when it prunes while training. */
+    private static PruningSchedule schedule(RunSettings s, TrainingRecipe recipe) {
+        if (s.regime() != null) {
+            return Regimes.create((String) s.regime().get("name"), BenchSpec.regimeOptions(s.regime()), s.seed());
+        }
+        return PruningSchedules.create(s.schedule(), new PruningSchedules.Options(Math.max(1, s.scheduleSteps()),
+                recipe.epochs()));
+    }
+
     /** The run's pruner: a structured criterion with its budget, or an unstructured method. */
     private static PruningMethod method(RunSettings s) {
         if (s.kind() == RunKind.STRUCTURED && EigenDamagePruner.NAME.equals(s.method())) {
@@ -267,7 +276,7 @@ final class RunExecutor {
         }
         if (s.kind() == RunKind.STRUCTURED) {
             return StructuredPruner.builder().setCriterion(s.method()).setTarget(PruningTarget.parse(s.target()))
-                    .optScope(Scope.parse(s.scope())).optNormalizer(Normalizer.parse(s.normalizer()))
+                    .optAllocation(s.scope()).optNormalizer(Normalizer.parse(s.normalizer()))
                     .optRoundTo(s.roundTo()).optSeed(s.seed()).build();
         }
         UnstructuredPruner.Builder b = UnstructuredPruner.builder().setMethod(s.method())

@@ -48,15 +48,27 @@ public final class RunPlan {
                         addWithTwin(runs, spec, unstructured(spec, dense, fineTune, method, null));
                     }
                 }
+                Map<String, Object> plainFineTune = spec.equalEpochs() ? equalEpochs(spec, fineTune) : fineTune;
+                List<Map<String, Object>> regimes = new ArrayList<>();
+                regimes.add(null); // the schedule alone
+                regimes.addAll(spec.structuredRegimes());
                 for (String criterion : spec.structuredCriteria()) {
-                    for (String target : spec.structuredTargets()) {
-                        addWithTwin(runs, spec, RunSettings.builder().setKind(RunKind.STRUCTURED).setModel(modelRef, digest)
-                                .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(pretrain)
-                                .optFineTune(fineTune).setMethod(criterion)
-                                .optStructured(target, spec.structuredScope(), spec.structuredNormalizer(),
-                                        spec.structuredRoundTo())
-                                .optSchedule(spec.schedule(), spec.scheduleSteps())
-                                .optCalibrationBatches(spec.calibrationBatches()).optSeed(seed).build());
+                    for (Map<String, Object> regime : regimes) {
+                        if (regime != null && !BenchSpec.accepts(regime, criterion)) {
+                            continue; // e.g. slimming ranks by bn-scale only
+                        }
+                        for (String allocation : spec.structuredAllocations()) {
+                            for (String target : spec.structuredTargets()) {
+                                addWithTwin(runs, spec, RunSettings.builder().setKind(RunKind.STRUCTURED)
+                                        .setModel(modelRef, digest)
+                                        .setData(spec.data(), spec.trainLimit(), spec.testLimit()).setPretrain(pretrain)
+                                        .optFineTune(regime == null ? plainFineTune : fineTune).setMethod(criterion)
+                                        .optStructured(target, allocation, spec.structuredNormalizer(),
+                                                spec.structuredRoundTo())
+                                        .optSchedule(spec.schedule(), spec.scheduleSteps()).optRegime(regime)
+                                        .optCalibrationBatches(spec.calibrationBatches()).optSeed(seed).build());
+                            }
+                        }
                     }
                 }
                 for (Map<String, Object> variant : spec.lottery() == null ? List.<Map<String, Object>>of()
@@ -68,6 +80,21 @@ public final class RunPlan {
             }
         }
         return runs;
+    }
+
+    /**
+     * With {@code equal_epochs}: the fine-tuning of runs without a regime lasts as long as the
+     * longest regime's training plus fine-tuning, so that every run trains as many epochs.
+     */
+    private static Map<String, Object> equalEpochs(BenchSpec spec, Map<String, Object> fineTune) {
+        int epochs = spec.fineTune().epochs();
+        int total = epochs;
+        for (Map<String, Object> regime : spec.structuredRegimes()) {
+            total = Math.max(total, BenchSpec.regimeTotalEpochs(regime, epochs));
+        }
+        Map<String, Object> equal = new java.util.LinkedHashMap<>(fineTune);
+        equal.put("epochs", total);
+        return equal;
     }
 
     /**

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param method the unstructured method or the structured criterion; {@code dense} for dense runs,
  *     {@code lottery} for lottery runs
  * @param lottery a lottery run's variant (see {@link LotterySpec}); null for other runs
+ * @param regime a structured run's regime that prunes while training (name, epochs, passes, and
+ *     strength when given; see {@link org.prune4j.pruning.regime.Regimes}); null for the schedule alone
  * @param retrain {@link #FINE_TUNE} or, for the twin of a pruning run, {@link #SCRATCH}: its pruned
  *     architecture (and masks) from a new random initialization, trained for the dense training's
  *     plus the fine-tuning's epochs
@@ -33,7 +35,7 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         Integer testLimit, Map<String, Object> pretrain, Map<String, Object> fineTune, String method,
         Double compression, String target, String scope, String normalizer, int roundTo, String schedule,
         int scheduleSteps, int calibrationBatches, boolean includeClassifier, long seed, Map<String, Object> lottery,
-        String retrain) {
+        Map<String, Object> regime, String retrain) {
 
     /** A pruning run's retraining: fine-tune the pruned weights (default) or train the pruned architecture anew. */
     public static final String FINE_TUNE = "finetune";
@@ -64,7 +66,7 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
     public RunSettings withRetrain(String other) {
         return new RunSettings(kind, model, modelDigest, data, trainLimit, testLimit, pretrain, fineTune, method,
                 compression, target, scope, normalizer, roundTo, schedule, scheduleSteps, calibrationBatches,
-                includeClassifier, seed, lottery, other);
+                includeClassifier, seed, lottery, regime, other);
     }
 
     /** The settings of the dense run this run starts from. */
@@ -130,6 +132,9 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             if (roundTo != 1) {
                 m.put("roundTo", roundTo);
             }
+            if (regime != null) {
+                m.put("regime", regime);
+            }
         }
         return m;
     }
@@ -144,14 +149,17 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         }
     }
 
-    /** A short label for logs: {@code lenet5 global-magnitude ×8 seed 0}. */
+    /** A short label for logs: {@code lenet5 global-magnitude ×8 seed 0}, {@code resnet20 structured l1 macs=2x global seed 0}. */
     public String label() {
         if (kind == RunKind.LOTTERY) {
             return model + " lottery " + LotterySpec.label(lottery) + " seed " + seed;
         }
-        String budget = dense() ? "" : kind == RunKind.STRUCTURED ? " " + target : compression == null
+        String budget = dense() ? "" : kind == RunKind.STRUCTURED ? " " + target + " " + scope : compression == null
                 ? "" : " ×" + (compression == Math.rint(compression) ? String.valueOf(compression.longValue()) : compression);
         String sched = dense() || schedule.equals(PruningSchedules.OneShot.NAME) ? "" : " " + schedule;
+        if (regime != null) {
+            sched = " " + regime.get("name");
+        }
         return model + " " + (kind == RunKind.STRUCTURED ? "structured " : "") + method + budget + sched
                 + (fromScratch() ? " from scratch" : "") + " seed " + seed;
     }
@@ -178,6 +186,7 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         private boolean includeClassifier;
         private long seed;
         private Map<String, Object> lottery;
+        private Map<String, Object> regime;
         private String retrain = FINE_TUNE;
 
         private Builder() {}
@@ -260,6 +269,12 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
         }
 
         /** {@link #FINE_TUNE} (default) or {@link #SCRATCH}. */
+        /** A regime that prunes while training: name, epochs, passes and (optional) strength. */
+        public Builder optRegime(Map<String, Object> regime) {
+            this.regime = regime;
+            return this;
+        }
+
         public Builder optRetrain(String retrain) {
             this.retrain = retrain;
             return this;
@@ -272,6 +287,9 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             if (kind == RunKind.STRUCTURED && (target == null || scope == null)) {
                 throw new IllegalArgumentException("a structured run needs a target and a scope (optStructured)");
             }
+            if (regime != null && kind != RunKind.STRUCTURED) {
+                throw new IllegalArgumentException("only a structured run has a regime");
+            }
             if ((kind == RunKind.LOTTERY) != (lottery != null)) {
                 throw new IllegalArgumentException("a lottery run, and only a lottery run, needs its variant (optLottery)");
             }
@@ -281,7 +299,7 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             }
             return new RunSettings(kind, model, modelDigest, data, trainLimit, testLimit, pretrain, fineTune, method,
                     compression, target, scope, normalizer, roundTo, schedule, scheduleSteps, calibrationBatches,
-                    includeClassifier, seed, lottery, retrain);
+                    includeClassifier, seed, lottery, regime, retrain);
         }
     }
 }

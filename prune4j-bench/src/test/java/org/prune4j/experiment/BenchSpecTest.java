@@ -64,6 +64,35 @@ class BenchSpecTest {
     }
 
     @Test
+    void everyAllocationOfTheSpecIsARunOfItsOwnAndAScopeIsTheOneAllocationForm() throws IOException {
+        List<RunSettings> plan = RunPlan.of(BenchSpec.read(write("alloc.yaml", VALID.replace(
+                "structured: {criteria: [l1], targets: [macs=2x]}",
+                "structured: {criteria: [l1], allocations: [uniform, sensitivity, fa], targets: [macs=2x]}"))));
+        assertThat(plan.stream().filter(r -> r.kind() == RunKind.STRUCTURED && r.seed() == 0).map(RunSettings::scope))
+                .containsExactly("uniform", "sensitivity", "fa");
+        List<RunSettings> scoped = RunPlan.of(BenchSpec.read(write("scope.yaml", VALID.replace(
+                "targets: [macs=2x]}", "scope: fa, targets: [macs=2x]}"))));
+        assertThat(scoped.stream().filter(r -> r.kind() == RunKind.STRUCTURED).map(RunSettings::id))
+                .isSubsetOf(plan.stream().map(RunSettings::id).toList()).hasSize(2);
+    }
+
+    @Test
+    void regimesRunWithTheCriteriaTheyAcceptAndEqualEpochsGiveRunsWithoutOneAsManyEpochs() throws IOException {
+        List<RunSettings> plan = RunPlan.of(BenchSpec.read(write("regimes.yaml", VALID.replace(
+                "structured: {criteria: [l1], targets: [macs=2x]}",
+                "finetune: {epochs: 1}\nstructured: {criteria: [l1, bn-scale], targets: [macs=2x], regimes: [increg, "
+                        + "slimming], regime_epochs: 2, regime_passes: 2, equal_epochs: true}"))));
+        List<RunSettings> structured = plan.stream().filter(r -> r.kind() == RunKind.STRUCTURED && r.seed() == 0)
+                .toList();
+        assertThat(structured).extracting(r -> r.method() + " " + (r.regime() == null ? "-" : r.regime().get("name")))
+                .containsExactly("l1 -", "l1 increg", "bn-scale -", "bn-scale increg", "bn-scale slimming");
+        // slimming, 2 passes of 2 epochs with the penalty and 1 of fine-tuning: 6 epochs; increg 2 + 1
+        assertThat(structured).extracting(r -> ((Number) r.fineTune().get("epochs")).intValue())
+                .containsExactly(6, 1, 6, 1, 1);
+        assertThat(structured.get(1).label()).isEqualTo("mlp structured l1 macs=2x global increg seed 0");
+    }
+
+    @Test
     void everyRunFindsItsDenseBaseInThePlan() {
         List<RunSettings> plan = assertValid(VALID);
         Set<String> denseIds = new HashSet<>();
@@ -99,6 +128,10 @@ class BenchSpecTest {
         "old structured key    | 'structured: {methods: [l1], targets: [macs=2x]}' | 'structured.methods': renamed: structured pruning ranks channels by 'criteria'",
         "unknown criterion     | 'structured: {criteria: [l3], targets: [macs=2x]}' | 'structured.criteria[0]': unknown criterion 'l3'; allowed: [random, l1, l2",
         "bad normalizer        | 'structured: {criteria: [l1], targets: [macs=2x], normalizer: median}' | 'structured.normalizer': unknown normalizer 'median'",
+        "unknown allocation    | 'structured: {criteria: [l1], allocations: [global, local], targets: [macs=2x]}' | 'structured.allocations[1]': unknown allocation 'local'; known are [uniform, global, sensitivity",
+        "regime for no criterion | 'structured: {criteria: [l1, taylor], regimes: [slimming], targets: [macs=2x]}' | 'structured.regimes[0]': accepts none of the criteria [l1, taylor]: regime 'slimming' pushes batch-norm scales to zero and prunes by them: use --criterion bn-scale (got 'l1')",
+        "unknown regime        | 'structured: {criteria: [l1], regimes: [anneal], targets: [macs=2x]}' | 'structured.regimes[0]': unknown regime 'anneal'; known are [slimming, increg, spp, smcp",
+        "scope and allocations | 'structured: {criteria: [l1], scope: global, allocations: [pa], targets: [macs=2x]}' | 'structured.scope': give either 'scope' (one allocation) or 'allocations' (a list)",
         "bad recipe key        | finetune: {epoch: 2}                   | 'finetune.epoch': unknown key",
         "bad structured target | 'structured: {criteria: [l1], targets: [speed=2x]}' | 'structured.targets[0]': target 'speed=2x': unknown quantity",
         "seeds of wrong type   | seeds: [zero]                          | 'seeds[0]': expected a whole number >= 0, got 'zero'",

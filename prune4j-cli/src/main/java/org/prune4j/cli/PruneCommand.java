@@ -11,8 +11,9 @@ import org.prune4j.pruning.PruningResult;
 import org.prune4j.pruning.PruningRun;
 import org.prune4j.pruning.PruningSchedule;
 import org.prune4j.pruning.PruningSchedules;
+import org.prune4j.pruning.regime.RegimeOptions;
+import org.prune4j.pruning.regime.Regimes;
 import org.prune4j.pruning.PruningTarget;
-import org.prune4j.pruning.Scope;
 import org.prune4j.pruning.EigenDamagePruner;
 import org.prune4j.pruning.PruningMethod;
 import org.prune4j.pruning.StructuredPruner;
@@ -52,7 +53,10 @@ final class PruneCommand implements Callable<Integer> {
             + "macs=Nx, params=Nx or memory=Nx[@B] (weights plus activations at batch B, default 1).")
     String target;
 
-    @Option(names = "--scope", defaultValue = "uniform", description = "The allocation: uniform or global (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--scope", "--allocation"}, defaultValue = "uniform", description = "How the budget is shared "
+            + "between layers: uniform, global, sensitivity (measured loss per layer; needs data), pa, fa, ma (share "
+            + "of parameters, MACs, activation memory), gradient-redundancy (numerical rank of each layer's gradient; "
+            + "needs data) (default: ${DEFAULT-VALUE}).")
     String scope;
 
     @Option(names = "--normalizer", defaultValue = "mean", description = "none, mean, max or sum (default: ${DEFAULT-VALUE}).")
@@ -64,6 +68,28 @@ final class PruneCommand implements Callable<Integer> {
 
     @Option(names = "--steps", defaultValue = "1", description = "Steps of the iterative schedule.")
     int steps;
+
+    @Option(names = "--regime", description = "Prune while training instead of a schedule: slimming (L1 on "
+            + "batch-norm scales, --criterion bn-scale), increg (per-channel L2 factors that grow while the criterion "
+            + "would remove the channel), spp (per-channel pruning probabilities, masks sampled each batch), smcp "
+            + "(soft input-channel masks over a dense copy; masked channels can come back), ap (Activating-while-"
+            + "Pruning: raises the bias of kept ReLU channels most often at zero, beside any criterion; "
+            + "--regime-passes pruning steps), gibbs (channel masks drawn from a Gibbs distribution over their "
+            + "weights' energy, temperature annealed). The regime trains "
+            + "--regime-epochs, the method then prunes for real, and --finetune-epochs follow.")
+    String regime;
+
+    @Option(names = "--regime-epochs", defaultValue = "2", description = "Epochs of the regime's training (per pass).")
+    int regimeEpochs;
+
+    @Option(names = "--regime-strength", description = "The regime's penalty or step (slimming: λ, default 1e-4; "
+            + "increg: the factors' ceiling, default 1; spp: the probability step per update, default 0.075; "
+            + "ap: the bias step, default 0.1; gibbs: the first temperature, default 1).")
+    Double regimeStrength;
+
+    @Option(names = "--regime-passes", defaultValue = "1", description = "Passes of multi-pass network slimming, "
+            + "pruning steps of ap.")
+    int regimePasses;
 
     @Option(names = "--ignore", split = ",", description = "Layers whose channels stay, e.g. stem.conv.")
     List<String> ignore = List.of();
@@ -131,18 +157,27 @@ final class PruneCommand implements Callable<Integer> {
         PruningMethod pruner = EigenDamagePruner.NAME.equals(criterion)
                 ? EigenDamagePruner.builder().setTarget(PruningTarget.parse(target)).build()
                 : StructuredPruner.builder().setCriterion(criterion)
-                        .setTarget(PruningTarget.parse(target)).optScope(Scope.parse(scope))
+                        .setTarget(PruningTarget.parse(target)).optAllocation(scope)
                         .optNormalizer(Normalizer.parse(normalizer)).optIgnoredLayers(Set.copyOf(ignore))
                         .optLayerRatios(layerRatios).optMinChannels(minChannels).optRoundTo(roundTo).optSeed(seed)
                         .build();
-        String scheduleName = schedule != null ? schedule
-                : steps > 1 ? PruningSchedules.Iterative.NAME : PruningSchedules.OneShot.NAME;
-        if (!scheduleName.equals(PruningSchedules.Iterative.NAME) && (steps > 1 || fineTuneBetween > 0)) {
-            throw new IllegalArgumentException("--steps and --finetune-epochs-between-steps belong to the iterative "
-                    + "schedule; --schedule " + scheduleName + " does not use them");
+        PruningSchedule pruningSchedule;
+        if (regime != null) {
+            if (schedule != null || steps > 1 || fineTuneBetween > 0) {
+                throw new IllegalArgumentException("--regime " + regime + " trains and prunes on its own schedule: drop "
+                        + "--schedule, --steps and --finetune-epochs-between-steps");
+            }
+            pruningSchedule = Regimes.create(regime, new RegimeOptions(regimeEpochs,
+                    regimeStrength == null ? Double.NaN : regimeStrength, regimePasses), seed);
+        } else {
+            String scheduleName = schedule != null ? schedule
+                    : steps > 1 ? PruningSchedules.Iterative.NAME : PruningSchedules.OneShot.NAME;
+            if (!scheduleName.equals(PruningSchedules.Iterative.NAME) && (steps > 1 || fineTuneBetween > 0)) {
+                throw new IllegalArgumentException("--steps and --finetune-epochs-between-steps belong to the iterative "
+                        + "schedule; --schedule " + scheduleName + " does not use them");
+            }
+            pruningSchedule = PruningSchedules.create(scheduleName, new PruningSchedules.Options(steps, fineTuneBetween));
         }
-        PruningSchedule pruningSchedule = PruningSchedules.create(scheduleName,
-                new PruningSchedules.Options(steps, fineTuneBetween));
         Path outputFile = out == null ? null : outputFormat == ModelFormat.CHECKPOINT ? out.resolve(TrainingJob.MODEL_FILE) : out;
 
         if (dataFree && (fineTuneEpochs > 0 || fineTuneBetween > 0)) {

@@ -146,6 +146,32 @@ class OnnxFilesCommandTest extends CliOutputCapture {
         assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "taylor", "--target", "macs=2x",
                 "--data", "none")).isEqualTo(2);
         assertThat(err.toString()).contains("needs calibration data");
+
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--allocation", "sensitivity", "--data", "none")).isEqualTo(2);
+        assertThat(err.toString()).contains("allocation 'sensitivity' measures the layers on data");
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--allocation", "local", "--data", "none")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown allocation 'local'").contains("gradient-redundancy");
+    }
+
+    /** A regime combined with what it cannot honour is refused before the model is trained (the data would not even fit). */
+    @Test
+    void aRegimeWithAnOptionItCannotHonourIsRefusedBeforeAnyTraining() throws Exception {
+        Path foreign = foreignFile();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--regime", "slimming", "--data", "synthetic")).isEqualTo(2);
+        assertThat(err.toString()).contains("use --criterion bn-scale (got 'l1')");
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "l1", "--target", "macs=2x",
+                "--regime", "increg", "--schedule", "agp", "--data", "synthetic")).isEqualTo(2);
+        assertThat(err.toString()).contains("--regime increg trains and prunes on its own schedule");
+        err.reset();
+        assertThat(Prune4jCli.run("prune", "--model", foreign.toString(), "--method", "eigendamage", "--target",
+                "macs=2x", "--regime", "spp", "--data", "synthetic")).isEqualTo(2);
+        assertThat(err.toString()).contains("runs with the oneshot schedule only, not 'spp'");
     }
 
     @Test

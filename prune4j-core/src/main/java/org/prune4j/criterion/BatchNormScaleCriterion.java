@@ -10,9 +10,11 @@ import org.prune4j.model.Model;
  */
 public final class BatchNormScaleCriterion implements ChannelCriterion {
 
+    public static final String NAME = "bn-scale";
+
     @Override
     public String name() {
-        return "bn-scale";
+        return NAME;
     }
 
     @Override

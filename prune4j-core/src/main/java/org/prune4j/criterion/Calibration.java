@@ -20,18 +20,31 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The batches data-driven criteria see: the first {@code batches} of the loader's first epoch,
- * and the one loop that runs the model on them (forward, or forward and backward).
+ * The batches data-driven criteria see: {@code batches} of the loader's first epoch after the
+ * first {@code skip} (none by default), and the one loop that runs the model on them (forward, or
+ * forward and backward).
  */
-public record Calibration(DataLoader loader, int batches) {
+public record Calibration(DataLoader loader, int batches, int skip) {
+
+    public Calibration(DataLoader loader, int batches) {
+        this(loader, batches, 0);
+    }
 
     public Calibration {
+        if (skip < 0) {
+            throw new IllegalArgumentException("calibration cannot skip " + skip + " batches");
+        }
         if (loader == null) {
             throw new IllegalArgumentException("calibration needs a data loader");
         }
         if (batches < 1) {
             throw new IllegalArgumentException("calibration batches must be at least 1, got " + batches);
         }
+    }
+
+    /** As many batches again, the ones after these: a slice held out from what a criterion saw. */
+    public Calibration heldOut() {
+        return new Calibration(loader, batches, skip + batches);
     }
 
     /**
@@ -41,7 +54,10 @@ public record Calibration(DataLoader loader, int batches) {
     public void forEach(Model model, BiConsumer<NDManager, NDList> body) {
         int seen = 0;
         for (Batch batch : loader.epoch(0)) {
-            if (seen++ == batches) {
+            if (seen++ < skip) {
+                continue;
+            }
+            if (seen > skip + batches) {
                 break;
             }
             try (NDManager step = model.manager().newSubManager()) {

@@ -23,7 +23,7 @@ public final class ChannelCriteria {
         FACTORIES.put("random", RandomChannelCriterion::new);
         FACTORIES.put("l1", seed -> new MagnitudeChannelCriterion(1));
         FACTORIES.put("l2", seed -> new MagnitudeChannelCriterion(2));
-        FACTORIES.put("bn-scale", seed -> new BatchNormScaleCriterion());
+        FACTORIES.put(BatchNormScaleCriterion.NAME, seed -> new BatchNormScaleCriterion());
         FACTORIES.put("taylor", seed -> new TaylorWeightCriterion());
         FACTORIES.put("taylor-activation", seed -> new TaylorActivationCriterion());
         FACTORIES.put(TaylorSecondOrderCriterion.NAME,

@@ -19,14 +19,14 @@ import java.util.Map;
  * whose space belongs to the group, e.g. a conv's filters, the BN's γ/β, and the next conv's
  * input columns. Magnitude and Taylor criteria sum over these.
  */
-final class GroupSlices {
+public final class GroupSlices {
 
     /** One parameter axis tied to the group, and the space that indexes it. */
-    record Slice(String node, String parameter, int axis, String space) {}
+    public record Slice(String node, String parameter, int axis, String space) {}
 
     private GroupSlices() {}
 
-    static List<Slice> of(Model model, Group group) {
+    public static List<Slice> of(Model model, Group group) {
         Graph graph = model.graph();
         List<Slice> slices = new ArrayList<>();
         for (Node n : graph.nodes()) {

@@ -9,7 +9,6 @@ import org.prune4j.dependency.Group;
 import org.prune4j.model.Model;
 import org.prune4j.train.Loss;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,7 @@ import java.util.Map;
  * channel is removed — its whole group slice, in every coupled layer — and nothing else changes.
  * Negative when removing it helps.
  *
- * <p>Removal is simulated exactly, in eval mode, by zeroing the channel in every space of its
- * group: whatever reads a removed channel then sees nothing of it, as after
- * {@link org.prune4j.dependency.ChannelRemoval}. That costs one forward pass per channel and
+ * <p>Removal is simulated exactly, in eval mode, by {@link RemovalGates}. That costs one forward pass per channel and
  * batch: a reference for the other criteria, and a (slow) criterion for small networks.
  */
 public final class OracleCriterion implements ChannelCriterion {
@@ -51,28 +48,12 @@ public final class OracleCriterion implements ChannelCriterion {
                 double[] acc = increase.computeIfAbsent(g.root(), k -> new double[g.size()]);
                 for (int k = 0; k < g.size(); k++) {
                     try (NDManager gates = step.newSubManager()) {
-                        acc[k] += loss(model, step, xy, removalGates(model, gates, g, k)) - base;
+                        acc[k] += loss(model, step, xy, RemovalGates.of(model, gates, g, k)) - base;
                     }
                 }
             }
             batches++;
         });
-    }
-
-    /** Gates of ones on every space of the group, zero where channel {@code k} lives. */
-    private static Map<String, NDArray> removalGates(Model model, NDManager manager, Group g, int k) {
-        Map<String, NDArray> gates = new HashMap<>();
-        for (String space : g.spaces()) {
-            if (space.equals(model.graph().inputName())) {
-                throw new IllegalStateException("group " + g.root() + " includes the model's input, which the "
-                        + "oracle cannot remove channels from");
-            }
-            float[] keep = new float[(int) model.graph().shapeOf(space).get(0)];
-            Arrays.fill(keep, 1f);
-            g.indicesIn(space, k).forEach(i -> keep[i] = 0f);
-            gates.put(space, manager.create(keep, Calibration.gateShape(model, space, 1)).toType(model.dataType(), false));
-        }
-        return gates;
     }
 
     private static double loss(Model model, NDManager step, NDList xy, Map<String, NDArray> gates) {

@@ -91,7 +91,7 @@ public final class BehaviourEvaluation {
         Agreement agreement = reference == null ? null : Agreement.of(clean, reference, leastConfidentFraction);
         return new BehaviourReport(ConditionResult.of(ConditionResult.CLEAN, null, 0, 0, clean, bins),
                 ReliabilityDiagram.of(clean, bins), clean.classAccuracy(), clean.worstClass(), agreement,
-                activity.deadRate(), activity.deadPerLayer(), conditions, certified,
+                activity.deadRate(), activity.dynamicDeadRate(), activity.deadPerLayer(), conditions, certified,
                 data.hasAttributes() ? Fairness.of(clean, data) : null, seed);
     }
 

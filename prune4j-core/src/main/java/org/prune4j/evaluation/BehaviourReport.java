@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * What a model does beyond clean test accuracy: calibration (ECE, NLL, reliability diagram),
- * per-class accuracy and the worst class, agreement with a reference, the dead-ReLU rate, and
+ * per-class accuracy and the worst class, agreement with a reference, the dead-ReLU rates (channels
+ * never active on the data; ReLU outputs at zero, the dynamic dead-neuron rate of AP), and
  * accuracy and calibration under each corruption condition, and certified robustness.
  *
  * @param agreement null without a reference model
@@ -20,7 +21,8 @@ import java.util.Map;
  * @param fairness null unless the data carry a protected attribute
  */
 public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliability, double[] classAccuracy,
-        int worstClass, Agreement agreement, double deadNeuronRate, Map<String, Integer> deadPerLayer,
+        int worstClass, Agreement agreement, double deadNeuronRate, double dynamicDeadNeuronRate,
+        Map<String, Integer> deadPerLayer,
         List<ConditionResult> conditions, List<CertifiedRobustness.Result> certified, Fairness fairness, long seed) {
 
     /** The condition called {@code label} ({@code clean} or {@code name@severity}), or null. */
@@ -56,6 +58,7 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
             m.put("agreement", a);
         }
         m.put("deadNeuronRate", deadNeuronRate);
+        m.put("dynamicDeadNeuronRate", dynamicDeadNeuronRate);
         m.put("deadPerLayer", deadPerLayer);
         List<Map<String, Object>> rows = new ArrayList<>();
         conditions.forEach(c -> rows.add(c.toMap()));
@@ -85,7 +88,8 @@ public record BehaviourReport(ConditionResult clean, ReliabilityDiagram reliabil
                     + "least confident%n", agreement.overall() * 100, agreement.leastConfident() * 100,
                     agreement.leastConfidentFraction() * 100));
         }
-        s.append(String.format(Locale.ROOT, "dead ReLU channels: %.2f%%%n", deadNeuronRate * 100));
+        s.append(String.format(Locale.ROOT, "dead ReLU channels: %.2f%%, ReLU outputs at zero: %.2f%%%n",
+                deadNeuronRate * 100, dynamicDeadNeuronRate * 100));
         if (!conditions.isEmpty()) {
             s.append(String.format(Locale.ROOT, "%-22s %8s %8s %8s%n", "condition", "top-1 %", "NLL", "ECE"));
             for (ConditionResult c : conditions) {

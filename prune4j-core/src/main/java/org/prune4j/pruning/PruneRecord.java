@@ -24,6 +24,12 @@ public final class PruneRecord {
     /** As {@link #update(Model, PruningMethod, Calibration, double, int)}, with the criterion's report of its last step. */
     public void update(Model model, PruningMethod method, Calibration calibration, double progress, int steps,
             Map<String, Object> criterionReport) {
+        update(model, method, calibration, progress, steps, criterionReport, Map.of());
+    }
+
+    /** As above, with what the allocation measured (sensitivity curves, gradient ranks, cost shares). */
+    public void update(Model model, PruningMethod method, Calibration calibration, double progress, int steps,
+            Map<String, Object> criterionReport, Map<String, Object> allocationReport) {
         Provenance parent = recorded != null && model.provenance() == recorded ? recorded.parent()
                 : model.provenance();
         Map<String, Object> settings = new LinkedHashMap<>(method.settings());
@@ -34,6 +40,9 @@ public final class PruneRecord {
         settings.put("steps", steps);
         if (!criterionReport.isEmpty()) {
             settings.put("criterionReport", criterionReport);
+        }
+        if (!allocationReport.isEmpty()) {
+            settings.put("allocationReport", allocationReport);
         }
         recorded = Provenance.of("prune", settings, parent);
         model.setProvenance(recorded);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A way to prune and a budget: a criterion, an allocation (scope, keep rule) and the amount to
+ * A way to prune and a budget: a criterion, an allocation (how the budget is shared, keep rule) and the amount to
  * remove. {@link org.prune4j.pruning.StructuredPruner} and
  * {@link org.prune4j.sparsity.UnstructuredPruner} are the two kinds; a {@link PruningSchedule}
  * decides when each part of the budget is pruned.
@@ -35,6 +35,11 @@ public interface PruningMethod {
     /** Whether choosing what to prune needs calibration batches (a data-free run refuses such a method). */
     boolean usesData();
 
+    /** Why {@link #usesData()}, for the error of a data-free run. */
+    default String whyData() {
+        return "'" + name() + "' needs calibration data to choose what to prune";
+    }
+
     /**
      * Whether the method can only prune in one step, at once (pruning at initialization, N:M
      * patterns): it runs with the one-shot schedule only.
@@ -57,6 +62,14 @@ public interface PruningMethod {
          * optimizer's, may be null) loses the same slices. Records itself in the model's provenance.
          */
         PruningStep pruneTo(Progress progress, ParameterState state);
+
+        /**
+         * The channels the method would remove now to reach its whole budget, without removing
+         * them: what regimes that prune while training steer toward. Structured methods only.
+         */
+        default Map<org.prune4j.dependency.Group, int[]> plan() {
+            throw new UnsupportedOperationException("this pruning cannot say which channels it would remove");
+        }
 
         /** What training needs to keep removed weights removed (masks for unstructured pruning). */
         default List<TrainingListener> duringTraining() {

@@ -3,6 +3,7 @@ package org.prune4j.pruning;
 import org.prune4j.measure.Latency;
 import org.prune4j.measure.LatencyComparison;
 import org.prune4j.criterion.Calibration;
+import org.prune4j.dependency.Group;
 import org.prune4j.engine.Engines;
 import org.prune4j.evaluation.BehaviourChange;
 import org.prune4j.evaluation.BehaviourEvaluation;
@@ -96,9 +97,9 @@ public final class PruningRun {
             Map<String, Long> channelsBefore = channels(ref);
             try (Model model = start.get()) {
                 Engines.seed(seed);
-                Session session = new Session(model);
                 Calibration calibration = data == null ? null
                         : new Calibration(data.trainLoader(calibrationRecipe), calibrationBatches);
+                Session session = new Session(model, calibration);
                 try (PruningMethod.Pruning pruning = method.begin(model, calibration)) {
                     session.pruning = pruning;
                     schedule.run(session);
@@ -112,6 +113,7 @@ public final class PruningRun {
                 record.put("schedule", schedule.name());
                 record.putAll(schedule.settings());
                 record.put("fineTuneEpochs", fineTuneEpochs);
+                record.put("trainingEpochs", session.trainedEpochs); // every epoch trained after the dense model
                 if (data == null) {
                     record.put("data", "none");
                 }
@@ -161,9 +163,13 @@ public final class PruningRun {
         private double pruneSeconds;
         private double trainSeconds;
         private double evaluateSeconds;
+        private int trainedEpochs;
 
-        Session(Model model) {
+        private final Calibration calibration;
+
+        Session(Model model, Calibration calibration) {
             this.model = model;
+            this.calibration = calibration;
         }
 
         @Override
@@ -194,6 +200,7 @@ public final class PruningRun {
             TrainingRecipe recipe = fineTune.withEpochs(epochs);
             long t = System.nanoTime();
             training = true;
+            trainedEpochs += epochs;
             try {
                 Trainer.fit(model, recipe, data.trainLoader(recipe), all);
             } finally {
@@ -205,6 +212,21 @@ public final class PruningRun {
         @Override
         public int fineTuneEpochs() {
             return fineTuneEpochs;
+        }
+
+        @Override
+        public Model model() {
+            return model;
+        }
+
+        @Override
+        public Map<Group, int[]> plannedRemoval() {
+            return pruning.plan();
+        }
+
+        @Override
+        public Calibration calibration() {
+            return calibration;
         }
     }
 
@@ -333,8 +355,8 @@ public final class PruningRun {
                         + "them), setMethod, setSchedule and setFineTune");
             }
             if (dataFree && method.usesData()) {
-                throw new IllegalArgumentException("'" + method.name() + "' needs calibration data to choose what to "
-                        + "prune; a data-free run takes criteria that read only the weights (e.g. l1, l2, bn-scale)");
+                throw new IllegalArgumentException(method.whyData() + "; a data-free run takes criteria and "
+                        + "allocations that read only the weights (e.g. l1, l2, bn-scale; uniform, global, pa, fa, ma)");
             }
             if (dataFree && fineTuneEpochs > 0) {
                 throw new IllegalArgumentException("a data-free run cannot fine-tune: " + fineTuneEpochs
@@ -350,7 +372,12 @@ public final class PruningRun {
                 throw new IllegalArgumentException("'" + method.name() + "' prunes in one step (at initialization or "
                         + "to an N:M pattern) and runs with the oneshot schedule only, not '" + schedule.name() + "'");
             }
+            if (dataFree && schedule instanceof org.prune4j.pruning.regime.Regime) {
+                throw new IllegalArgumentException("regime '" + schedule.name() + "' prunes while it trains, which a "
+                        + "data-free run cannot: give it data");
+            }
             schedule.check(fineTuneEpochs);
+            schedule.check(method);
             return new PruningRun(this);
         }
     }

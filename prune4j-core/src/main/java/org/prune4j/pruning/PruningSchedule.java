@@ -23,6 +23,9 @@ public interface PruningSchedule {
      */
     default void check(int fineTuneEpochs) {}
 
+    /** Refuses a method this schedule cannot drive (called when a run is built, before any model is loaded). Nothing by default. */
+    default void check(PruningMethod method) {}
+
     /** Prunes to the full budget and trains, through {@code session}. */
     void run(PruningSession session);
 }

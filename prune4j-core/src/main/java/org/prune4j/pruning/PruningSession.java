@@ -1,7 +1,12 @@
 package org.prune4j.pruning;
 
+import org.prune4j.criterion.Calibration;
+import org.prune4j.dependency.Group;
+import org.prune4j.model.Model;
 import org.prune4j.model.ParameterState;
 import org.prune4j.train.listener.TrainingListener;
+
+import java.util.Map;
 
 /**
  * What a {@link PruningSchedule} drives: one model being pruned toward its budget by one
@@ -24,4 +29,13 @@ public interface PruningSession {
 
     /** The fine-tuning recipe's epochs: what a schedule trains after its last pruning step. */
     int fineTuneEpochs();
+
+    /** The model being pruned (regimes read and shape its weights while it trains). */
+    Model model();
+
+    /** The channels the method would remove now to reach its whole budget, without removing them. */
+    Map<Group, int[]> plannedRemoval();
+
+    /** The calibration batches the method sees (null in a data-free run): what regimes measure the model on. */
+    Calibration calibration();
 }

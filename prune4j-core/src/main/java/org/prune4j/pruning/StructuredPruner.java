@@ -13,6 +13,11 @@ import org.prune4j.metrics.ModelSummary;
 import org.prune4j.model.Model;
 import org.prune4j.model.ParameterState;
 import org.prune4j.criterion.Calibration;
+import org.prune4j.pruning.allocation.Allocation;
+import org.prune4j.pruning.allocation.AllocationContext;
+import org.prune4j.pruning.allocation.Allocations;
+import org.prune4j.pruning.allocation.Levels;
+import org.prune4j.pruning.allocation.UniformAllocation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +27,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Structured pruning: scores the channels of every group with a criterion, selects the least
- * important ones under a {@link PruningTarget} (uniformly per group or ranked globally), and
+ * Structured pruning: scores the channels of every group with a criterion, shares a
+ * {@link PruningTarget} between the groups with an {@link Allocation} (uniform, global ranking,
+ * sensitivity, complexity, gradient redundancy), removes the least important channels, and
  * removes them for real: the model gets smaller. As a {@link PruningMethod} it prunes in as many
  * steps as a {@link PruningSchedule} asks; {@link #prune} is the one-shot shortcut.
  *
@@ -39,7 +45,7 @@ public final class StructuredPruner implements PruningMethod {
     private final ChannelCriterion.Factory criterion;
     private final String criterionName;
     private final PruningTarget target;
-    private final Scope scope;
+    private final Allocation allocation;
     private final Normalizer normalizer;
     private final Set<String> ignoredLayers;
     private final Map<String, Double> layerRatios;
@@ -53,7 +59,7 @@ public final class StructuredPruner implements PruningMethod {
         this.criterion = b.criterion;
         this.criterionName = b.criterion.create(b.seed).name();
         this.target = b.target;
-        this.scope = b.scope;
+        this.allocation = b.allocation;
         this.normalizer = b.normalizer;
         this.ignoredLayers = Set.copyOf(b.ignoredLayers);
         this.layerRatios = Map.copyOf(b.layerRatios);
@@ -83,7 +89,7 @@ public final class StructuredPruner implements PruningMethod {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("criterion", criterionName);
         m.put("target", target.toString());
-        m.put("scope", scope.label());
+        m.put("scope", allocation.name());
         m.put("normalizer", normalizer.name().toLowerCase(java.util.Locale.ROOT));
         m.put("ignoredLayers", ignoredLayers.stream().sorted().toList());
         m.put("layerRatios", new java.util.TreeMap<>(layerRatios));
@@ -102,7 +108,13 @@ public final class StructuredPruner implements PruningMethod {
 
     @Override
     public boolean usesData() {
-        return criterion.create(seed).usesData();
+        return criterion.create(seed).usesData() || allocation.usesData();
+    }
+
+    @Override
+    public String whyData() {
+        return allocation.usesData() ? "allocation '" + allocation.name() + "' measures the layers on data"
+                : PruningMethod.super.whyData();
     }
 
     @Override
@@ -138,13 +150,38 @@ public final class StructuredPruner implements PruningMethod {
                         before.parameters(), 0);
             }
             step++;
-            DependencyGraph deps = DependencyGraph.of(model.graph());
+            Choice choice = choose(progress, seed + step);
             if (step == 1) {
-                deps.untouched().forEach(LOG::warn); // never a wrong model: what cannot follow stays
+                choice.deps().untouched().forEach(LOG::warn); // never a wrong model: what cannot follow stays
             }
+            ChannelCriterion c = choice.criterion();
+            Levels levels = choice.levels();
+            Map<Group, int[]> removal = choice.removal();
+            removal = c.beforeRemoval(model, removal);
+            int count = removal.values().stream().mapToInt(a -> a.length).sum();
+            ChannelRemoval.remove(model, removal, state);
+            done = progress.t();
+            record.update(model, StructuredPruner.this, usedData ? data : null, done, step, c.report(),
+                    levels.report());
+            ModelSummary after = ModelSummary.of(model.graph());
+            return new PruningStep(step, done, before.macs(), after.macs(), before.parameters(), after.parameters(),
+                    count);
+        }
+
+        @Override
+        public Map<Group, int[]> plan() {
+            return choose(Progress.done(), seed + step + 1).removal();
+        }
+
+        /** What a step chose: the groups, the criterion that scored them, the allocation's levels and the removal. */
+        private record Choice(DependencyGraph deps, ChannelCriterion criterion, Levels levels, Map<Group, int[]> removal) {}
+
+        /** Scores, allocates and selects the channels that reach {@code progress}, changing nothing. */
+        private Choice choose(Progress progress, long criterionSeed) {
+            DependencyGraph deps = DependencyGraph.of(model.graph());
             List<Group> groups = eligible(deps);
-            ChannelCriterion c = criterion.create(seed + step);
-            usedData |= c.usesData();
+            ChannelCriterion c = criterion.create(criterionSeed);
+            usedData |= c.usesData() || allocation.usesData();
             Map<Group, float[]> scores = new LinkedHashMap<>();
             ChannelScores.of(model, c, groups, data).forEach((g, raw) -> scores.put(g, normalizer.apply(raw)));
             Map<Group, Double> fixed = new HashMap<>();
@@ -156,24 +193,20 @@ public final class StructuredPruner implements PruningMethod {
                 }
             }
             ChannelSelector selector = new ChannelSelector(model.graph(), scores, fixed, minChannels, roundTo);
+            Map<Group, float[]> searchable = new LinkedHashMap<>(scores);
+            searchable.keySet().removeAll(fixed.keySet());
+            Levels levels = allocation.levels(new AllocationContext(model, searchable, data));
             Map<Group, int[]> removal;
             if (target.kind() == PruningTarget.Kind.RATIO) {
-                removal = selector.byRatio(scope, stepRatio(target.value(), progress));
+                removal = selector.byRatio(levels, stepRatio(target.value(), progress));
             } else {
                 double originalValue = target.measure(original);
                 double ceiling = progress.cubic()
                         ? originalValue * (1 - progress.removedShare(1 - 1 / target.value()))
                         : originalValue / Math.pow(target.value(), progress.t());
-                removal = selector.byCeiling(scope, target, ceiling);
+                removal = selector.byCeiling(levels, allocation.name(), target, ceiling);
             }
-            removal = c.beforeRemoval(model, removal);
-            int count = removal.values().stream().mapToInt(a -> a.length).sum();
-            ChannelRemoval.remove(model, removal, state);
-            done = progress.t();
-            record.update(model, StructuredPruner.this, usedData ? data : null, done, step, c.report());
-            ModelSummary after = ModelSummary.of(model.graph());
-            return new PruningStep(step, done, before.macs(), after.macs(), before.parameters(), after.parameters(),
-                    count);
+            return new Choice(deps, c, levels, removal);
         }
 
         /** The share of the current channels to remove to go from {@code done} to {@code progress}. */
@@ -203,7 +236,7 @@ public final class StructuredPruner implements PruningMethod {
     public static final class Builder {
         private ChannelCriterion.Factory criterion;
         private PruningTarget target;
-        private Scope scope = Scope.UNIFORM;
+        private Allocation allocation = new UniformAllocation();
         private Normalizer normalizer = Normalizer.MEAN;
         private Set<String> ignoredLayers = Set.of();
         private Map<String, Double> layerRatios = Map.of();
@@ -232,8 +265,15 @@ public final class StructuredPruner implements PruningMethod {
             return this;
         }
 
-        public Builder optScope(Scope scope) {
-            this.scope = scope;
+        /** How the budget is shared between groups, by name ({@link Allocations#names()}); uniform by default. */
+        public Builder optAllocation(String name) {
+            this.allocation = Allocations.create(name);
+            return this;
+        }
+
+        /** An allocation of your own. */
+        public Builder optAllocation(Allocation allocation) {
+            this.allocation = allocation;
             return this;
         }
 

@@ -14,10 +14,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * |w| × the mean |activation| of the input channel the weight reads (ShrinkBench's MagAct): a
- * large weight on an input that is almost always zero matters little.
+ * |w| × a statistic of the input channel the weight reads: its mean |activation| (ShrinkBench's
+ * MagAct), or how often it fires (is positive) — the brain-inspired score of the seed paper, a
+ * connection matters as much as its weight and how often it is used. Either way a large weight on
+ * an input that is almost always zero matters little.
  */
 public final class MagnitudeActivationCriterion implements WeightCriterion {
+
+    /** What is measured of each input channel over the calibration batches. */
+    public enum Statistic {
+        MEAN_ABS, FIRING_RATE
+    }
+
+    private final Statistic statistic;
+
+    public MagnitudeActivationCriterion(Statistic statistic) {
+        this.statistic = statistic;
+    }
 
     @Override
     public boolean usesData() {
@@ -35,7 +48,8 @@ public final class MagnitudeActivationCriterion implements WeightCriterion {
         data.forEach(model, (step, xy) -> model.forward(xy.get(0), false, Map.of(), (name, x) -> {
             if (inputOf.containsValue(name)) {
                 // the engine reduces one axis at a time; equal-sized means compose exactly
-                try (NDArray a = x.abs(); NDArray m = x.getShape().dimension() == 4
+                try (NDArray a = statistic == Statistic.MEAN_ABS ? x.abs() : x.gt(0).toType(x.getDataType(), false);
+                        NDArray m = x.getShape().dimension() == 4
                         ? a.mean(new int[] {3}).mean(new int[] {2}).mean(new int[] {0}) : a.mean(new int[] {0})) {
                     float[] v = m.toFloatArray();
                     double[] acc = meanAbs.computeIfAbsent(name, k -> new double[v.length]);

@@ -13,7 +13,8 @@ import org.prune4j.plugin.Plugins;
  * The unstructured methods by name, as configs and the CLI give them: {@code random},
  * {@code global-magnitude}, {@code layer-magnitude}, {@code global-magnitude-grad},
  * {@code layer-magnitude-grad}, {@code global-magnitude-act}, {@code layer-magnitude-act},
- * {@code snip}, {@code grasp}, {@code synflow}, N:M patterns by magnitude as {@code nm-2:4}, and
+ * {@code firing} (|w| × how often its input fires; the brain-inspired iterative pruning with
+ * {@code schedule: iterative}), {@code snip}, {@code grasp}, {@code synflow}, N:M patterns by magnitude as {@code nm-2:4}, and
  * whatever {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds. A method is a
  * per-weight criterion with an allocation ({@link KeepRule}).
  */
@@ -30,8 +31,13 @@ public final class UnstructuredMethods {
         add(new UnstructuredMethod("layer-magnitude", seed -> new MagnitudeCriterion(), layer, false));
         add(new UnstructuredMethod("global-magnitude-grad", seed -> new MagnitudeGradientCriterion(), global, false));
         add(new UnstructuredMethod("layer-magnitude-grad", seed -> new MagnitudeGradientCriterion(), layer, false));
-        add(new UnstructuredMethod("global-magnitude-act", seed -> new MagnitudeActivationCriterion(), global, false));
-        add(new UnstructuredMethod("layer-magnitude-act", seed -> new MagnitudeActivationCriterion(), layer, false));
+        add(new UnstructuredMethod("global-magnitude-act",
+                seed -> new MagnitudeActivationCriterion(MagnitudeActivationCriterion.Statistic.MEAN_ABS), global, false));
+        add(new UnstructuredMethod("layer-magnitude-act",
+                seed -> new MagnitudeActivationCriterion(MagnitudeActivationCriterion.Statistic.MEAN_ABS), layer, false));
+        add(new UnstructuredMethod("firing",
+                seed -> new MagnitudeActivationCriterion(MagnitudeActivationCriterion.Statistic.FIRING_RATE), global,
+                false));
         add(new UnstructuredMethod("snip", seed -> new MagnitudeGradientCriterion(), global, true));
         add(new UnstructuredMethod("grasp", seed -> new GraspCriterion(), global, true));
         add(new UnstructuredMethod("synflow", seed -> new SynFlowCriterion(100), global, true));

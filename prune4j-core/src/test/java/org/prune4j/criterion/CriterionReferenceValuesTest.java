@@ -155,9 +155,34 @@ class CriterionReferenceValuesTest {
             }
         }
         try (Model model = mlp(false)) {
-            Map<String, float[]> s = new MagnitudeActivationCriterion().score(model, weights(model), calibration());
+            Map<String, float[]> s = new MagnitudeActivationCriterion(MagnitudeActivationCriterion.Statistic.MEAN_ABS)
+                    .score(model, weights(model), calibration());
             assertClose(s.get("fc1.weight"), flatten(W1, meanAbsInput, (w, a) -> Math.abs(w) * a));
             assertClose(s.get("fc2.weight"), flatten(W2, meanAbsHidden, (w, a) -> Math.abs(w) * a));
+        }
+    }
+
+    /** The brain-inspired score: |w| times the share of samples in which the input it reads fires (is positive). */
+    @Test
+    void firingScoresAreTheAbsoluteWeightTimesHowOftenItsInputFires() {
+        Backprop r = backprop(W1, W2, 1);
+        double[][] inputFires = new double[3][4];
+        double[][] hiddenFires = new double[2][3];
+        for (int s = 0; s < X.length; s++) {
+            for (int k = 0; k < 3; k++) {
+                for (int i = 0; i < 4; i++) {
+                    inputFires[k][i] += (X[s][i] > 0 ? 1.0 : 0.0) / X.length;
+                }
+                for (int j = 0; j < 2; j++) {
+                    hiddenFires[j][k] += (r.a()[s][k] > 0 ? 1.0 : 0.0) / X.length;
+                }
+            }
+        }
+        try (Model model = mlp(false)) {
+            Map<String, float[]> s = new MagnitudeActivationCriterion(MagnitudeActivationCriterion.Statistic.FIRING_RATE)
+                    .score(model, weights(model), calibration());
+            assertClose(s.get("fc1.weight"), flatten(W1, inputFires, (w, a) -> Math.abs(w) * a));
+            assertClose(s.get("fc2.weight"), flatten(W2, hiddenFires, (w, a) -> Math.abs(w) * a));
         }
     }
 

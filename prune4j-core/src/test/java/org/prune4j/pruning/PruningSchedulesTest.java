@@ -21,6 +21,7 @@ import org.prune4j.zoo.ZooOptions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 class PruningSchedulesTest {
 
@@ -257,6 +258,21 @@ class PruningSchedulesTest {
         @Override
         public int fineTuneEpochs() {
             return epochs;
+        }
+
+        @Override
+        public Model model() {
+            throw new UnsupportedOperationException("a recorder has no model");
+        }
+
+        @Override
+        public Map<org.prune4j.dependency.Group, int[]> plannedRemoval() {
+            throw new UnsupportedOperationException("a recorder plans nothing");
+        }
+
+        @Override
+        public org.prune4j.criterion.Calibration calibration() {
+            return null;
         }
     }
 }

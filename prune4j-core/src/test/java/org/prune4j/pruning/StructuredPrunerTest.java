@@ -43,7 +43,7 @@ class StructuredPrunerTest {
         try (Model model = Model.builder().setGraph(RESNET).optSeed(1).build()) {
             long before = ModelSummary.of(model.graph()).macs();
             StructuredPruner.builder().setCriterion(method).setTarget(PruningTarget.parse("macs=2x"))
-                    .optScope(Scope.parse(scope)).optCalibration(CALIBRATION, 2).build().prune(model, null);
+                    .optAllocation(scope).optCalibration(CALIBRATION, 2).build().prune(model, null);
             long after = ModelSummary.of(model.graph()).macs();
             assertThat(after).isLessThanOrEqualTo(before / 2).isGreaterThan(before / 3);
             try (NDManager m = model.manager().newSubManager()) {
@@ -64,7 +64,7 @@ class StructuredPrunerTest {
             ModelSummary before = ModelSummary.of(model.graph());
             double bytes = before.weightBytes() + 64.0 * before.activationBytesPerSample();
             assertThat(target.measure(before)).isEqualTo(bytes);
-            StructuredPruner.builder().setCriterion("l1").setTarget(target).optScope(Scope.GLOBAL).build()
+            StructuredPruner.builder().setCriterion("l1").setTarget(target).optAllocation("global").build()
                     .prune(model, null);
             ModelSummary after = ModelSummary.of(model.graph());
             assertThat(after.weightBytes() + 64.0 * after.activationBytesPerSample()).isLessThanOrEqualTo(bytes / 2)
@@ -204,7 +204,8 @@ class StructuredPrunerTest {
         assertThatThrownBy(() -> PruningTarget.parse("ratio=0")).hasMessageContaining("(0, 1)");
         assertThatThrownBy(() -> PruningTarget.parse("macs=0.5x")).hasMessageContaining("above 1x");
         assertThatThrownBy(() -> PruningTarget.parse("speed=2x")).hasMessageContaining("speed");
-        assertThatThrownBy(() -> Scope.parse("local")).hasMessageContaining("uniform, global");
+        assertThatThrownBy(() -> org.prune4j.pruning.allocation.Allocations.create("local"))
+                .hasMessageContaining("uniform, global, sensitivity");
         assertThatThrownBy(() -> StructuredPruner.builder().setCriterion("l1").setTarget(PruningTarget.parse("ratio=0.5"))
                 .optLayerRatios(Map.of("fc", 1.0)).build()).hasMessageContaining("'fc'");
         try (Model model = Model.builder().setGraph(RESNET).build()) {

@@ -16,6 +16,11 @@ import org.prune4j.data.DataLoader;
 import org.prune4j.data.SyntheticImages;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
+import org.prune4j.pruning.PruningResult;
+import org.prune4j.pruning.PruningRun;
+import org.prune4j.pruning.PruningSchedules;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.TrainingRecipe;
 import org.prune4j.zoo.ModelZoo;
 import org.prune4j.zoo.ZooOptions;
 
@@ -34,7 +39,7 @@ class UnstructuredPrunerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"random", "global-magnitude", "layer-magnitude", "global-magnitude-grad",
-        "layer-magnitude-grad", "global-magnitude-act", "layer-magnitude-act", "snip", "grasp", "synflow"})
+        "layer-magnitude-grad", "global-magnitude-act", "layer-magnitude-act", "firing", "snip", "grasp", "synflow"})
     void everyMethodReachesTheRequestedCompressionAndTheModelStillRuns(String method) {
         try (Model model = lenet(1)) {
             UnstructuredPruner pruner = UnstructuredPruner.builder().setMethod(method).setCompression(8)
@@ -49,6 +54,23 @@ class UnstructuredPrunerTest {
                 }
             }
         }
+    }
+
+    /** The brain-inspired iterative pruning: deactivate the weakest by |w| × firing rate each round, train, repeat. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "adam"})
+    void firingPrunesRoundByRoundWhileTrainingWithSgdOrAdam(String optimizer) {
+        var images = SyntheticImages.builder().setShape(1, 28, 28).setNumClasses(10);
+        DataSplits data = new DataSplits("synthetic", images.setNumSamples(64).build(), images.setNumSamples(32).build());
+        TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optOptimizer(optimizer)
+                .optLearningRate("adam".equals(optimizer) ? 1e-3 : 0.01).optBatchSize(16).setEpochs(1).build();
+        PruningResult r = PruningRun.builder().setReference(() -> lenet(3)).setData(data)
+                .setMethod(UnstructuredPruner.builder().setMethod("firing").setCompression(8).build())
+                .setSchedule(new PruningSchedules.Iterative(3, 1)).setFineTune(recipe, 1).optCalibrationBatches(2)
+                .optMeasureLatency(false).build().run(m -> {});
+        assertThat(r.steps()).hasSize(3);
+        assertThat(r.compression()).isCloseTo(8, within(0.1));
+        assertThat(r.accuracyAfterFineTuning()).isNotNull();
     }
 
     @Test

@@ -1,0 +1,403 @@
+package org.prune4j.pruning.regime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+
+import org.junit.jupiter.api.Test;
+import org.prune4j.dependency.Group;
+import org.prune4j.graph.Graph;
+import org.prune4j.graph.Node;
+import org.prune4j.graph.ops.ActivationOp;
+import org.prune4j.graph.ops.AddOp;
+import org.prune4j.graph.ops.BatchNormOp;
+import org.prune4j.graph.ops.Conv2dOp;
+import org.prune4j.graph.ops.GlobalAvgPoolOp;
+import org.prune4j.graph.ops.LinearOp;
+import org.prune4j.data.SyntheticImages;
+import org.prune4j.metrics.ModelSummary;
+import org.prune4j.pruning.PruningResult;
+import org.prune4j.pruning.PruningRun;
+import org.prune4j.train.DataSplits;
+import org.prune4j.train.TrainingRecipe;
+import org.prune4j.model.Model;
+import org.prune4j.model.Parameter;
+import org.prune4j.pruning.EigenDamagePruner;
+import org.prune4j.pruning.PruningTarget;
+import org.prune4j.pruning.StructuredPruner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Each regime's defining mechanism, on a small residual network and 64 synthetic images. */
+class RegimesTest {
+
+    /** Conv-BN-ReLU stem, one residual block, a strided conv, pooling and a classifier: on 1×12×12 inputs. */
+    static final Graph RESNET = residualNet();
+
+    private static Graph residualNet() {
+        Graph.Builder b = Graph.builder().setInput("input", new ai.djl.ndarray.types.Shape(1, 12, 12));
+        String x = convBnRelu(b, "stem", "input", 8, 1, true);
+        String h = convBnRelu(b, "block.conv1", x, 8, 1, true);
+        h = convBnRelu(b, "block.conv2", h, 8, 1, false);
+        b.add("block.add", new AddOp(), h, x).add("block.relu", ActivationOp.relu());
+        convBnRelu(b, "down", "block.relu", 16, 2, true);
+        return b.add("gap", new GlobalAvgPoolOp()).add("fc", new LinearOp(10)).build();
+    }
+
+    private static String convBnRelu(Graph.Builder b, String name, String input, int out, int stride, boolean relu) {
+        b.add(name + ".conv", Conv2dOp.builder().setOutChannels(out).setKernel(3).optStride(stride).optPadding(1)
+                .optBias(false).build(), input).add(name + ".bn", new BatchNormOp());
+        if (relu) {
+            b.add(name + ".relu", ActivationOp.relu());
+        }
+        return b.last();
+    }
+
+    private static StructuredPruner pruner(String criterion, String allocation) {
+        return StructuredPruner.builder().setCriterion(criterion).setTarget(PruningTarget.parse("macs=2x"))
+                .optAllocation(allocation).build();
+    }
+
+    private static Model model() {
+        return Model.builder().setGraph(RESNET).optSeed(1).build();
+    }
+
+    /** Whether the final model meets the budget: half the MACs. */
+    private static void assertMeetsBudget(Model model) {
+        assertThat(ModelSummary.of(model.graph()).macs()).isLessThanOrEqualTo(ModelSummary.of(RESNET).macs() / 2);
+    }
+
+    @Test
+    void incRegDrivesExactlyTheChannelsTheMethodRemovesToZero() {
+        try (Model model = model()) {
+            StructuredPruner pruner = pruner("l1", "uniform");
+            RegimeSession session = new RegimeSession(model, pruner, 0.01, 0);
+            IncRegRegime regime = new IncRegRegime(new RegimeOptions(8, 20, 1));
+            IncRegRegime.Penalty[] penalty = new IncRegRegime.Penalty[1];
+            List<double[]> norms = new ArrayList<>();
+            session.beforeFinalPrune = plan -> {
+                boolean[] chosen = penalty[0].slicing.chosen(plan);
+                double[] n = penalty[0].slicing.squaredNorms();
+                double[] lambda = penalty[0].lambda();
+                double maxRemoved = 0;
+                double minKept = Double.MAX_VALUE;
+                for (int c = 0; c < chosen.length; c++) {
+                    if (chosen[c]) {
+                        maxRemoved = Math.max(maxRemoved, n[c]);
+                        assertThat(lambda[c]).as("channel %d, removed, had its factor raised to the ceiling", c)
+                                .isEqualTo(20.0);
+                    } else {
+                        minKept = Math.min(minKept, n[c]);
+                        assertThat(lambda[c]).as("channel %d is kept", c).isLessThan(20.0);
+                    }
+                }
+                norms.add(new double[] {maxRemoved, minKept});
+            };
+            new SteeringRun(regime, session, l -> penalty[0] = (IncRegRegime.Penalty) l).run();
+            assertThat(norms).hasSize(1);
+            assertThat(norms.get(0)[0]).as("largest squared norm of a removed channel")
+                    .isLessThan(1e-3 * norms.get(0)[1]);
+            assertThat(session.prunedVsMasked).isLessThan(1e-5);
+            assertMeetsBudget(model);
+        }
+    }
+
+    @Test
+    void sppPrunesForGoodExactlyTheChannelsTheMethodRemovesAndRestoresDroppedOnes() {
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("l1", "uniform"), 0.01, 0);
+            SppRegime regime = new SppRegime(new RegimeOptions(3, Double.NaN, 1), 7);
+            SppRegime.Sampling[] sampling = new SppRegime.Sampling[1];
+            session.beforeFinalPrune = plan -> {
+                boolean[] chosen = sampling[0].slicing.chosen(plan);
+                double[] p = sampling[0].probabilities();
+                double[] n = sampling[0].slicing.squaredNorms();
+                for (int c = 0; c < chosen.length; c++) {
+                    assertThat(p[c] >= 1).as("channel %d pruned for good iff the method removes it", c)
+                            .isEqualTo(chosen[c]);
+                    if (chosen[c]) {
+                        assertThat(n[c]).as("channel %d", c).isZero();
+                    } else {
+                        assertThat(n[c]).as("channel %d", c).isPositive();
+                    }
+                }
+            };
+            new SteeringRun(regime, session, l -> sampling[0] = (SppRegime.Sampling) l).run();
+            assertThat(session.prunedVsMasked).isLessThan(1e-5);
+            assertMeetsBudget(model);
+        }
+    }
+
+    @Test
+    void aChannelDroppedForOneBatchGetsItsWeightsBackAfterTheUpdate() {
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("l1", "uniform"), 0.01, 0);
+            SppRegime.Sampling s = new SppRegime.Sampling(session, 0.5, 11);
+            s.start(model, 1, 4); // one update at start: chosen channels at p = 0.5, then a mask is sampled
+            Map<Parameter, float[]> before = new java.util.HashMap<>();
+            s.slicing.parameters().forEach(p -> before.put(p, p.value().toFloatArray()));
+            // the sampled mask zeroed the dropped channels; an "update" moves every weight by 1
+            s.slicing.parameters().forEach(p -> p.value().addi(1));
+            double[] p = s.probabilities();
+            s.unmask();
+            double[] keep = new double[p.length];
+            java.util.Arrays.fill(keep, 1);
+            int dropped = 0;
+            for (Parameter param : s.slicing.parameters()) {
+                float[] now = param.value().toFloatArray();
+                float[] was = before.get(param);
+                for (int e = 0; e < now.length; e++) {
+                    if (was[e] == 0 && now[e] != 1f) { // a dropped element: back to its value before the batch
+                        dropped++;
+                    }
+                }
+            }
+            assertThat(dropped).as("elements of dropped channels restored").isPositive();
+            assertThat(java.util.Arrays.stream(p).filter(x -> x == 0.5).count()).isPositive();
+        }
+    }
+
+    @Test
+    void smcpRevivesAChannelWhoseDenseWeightsArePushedBackUp() {
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("l1", "global"), 0.01, 0);
+            SmcpRegime.SoftMask mask = new SmcpRegime.SoftMask(session);
+            mask.start(model, 1, 4);
+            boolean[] masked = mask.masked();
+            int c = firstTrue(masked);
+            assertThat(c).as("some channel is masked").isNotNegative();
+            // the model's readers of channel c are zero, the dense copy keeps them
+            assertThat(readerNorm(mask, model, c, false)).isZero();
+            assertThat(readerNorm(mask, model, c, true)).isPositive();
+            // push the dense readers of c up (as gradient updates would): the next mask keeps c
+            double[] scale = new double[masked.length];
+            java.util.Arrays.fill(scale, 1);
+            scale[c] = 1000;
+            mask.slicing.perElement(scale, 1f, ChannelSlicing.Overlap.SMALLEST).forEach((param, f) -> {
+                mask.dense(param).muli(f);
+                f.close();
+            });
+            mask.steer();
+            assertThat(mask.masked()[c]).isFalse();
+            assertThat(mask.revived()).isGreaterThanOrEqualTo(1);
+            assertThat(readerNorm(mask, model, c, false)).as("c reads its dense weights again").isPositive();
+        }
+    }
+
+    @Test
+    void smcpTrainsTheDenseCopyOfMaskedReadersAndRemovesExactlyItsLastMask() {
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("l1", "global"), 0.05, 0);
+            SmcpRegime.SoftMask[] mask = new SmcpRegime.SoftMask[1];
+            session.beforeFinalPrune = plan -> assertThat(mask[0].slicing.chosen(plan)).isEqualTo(mask[0].masked());
+            new SteeringRun(new SmcpRegime(new RegimeOptions(2, Double.NaN, 1)), session,
+                    l -> mask[0] = (SmcpRegime.SoftMask) l).run();
+            assertThat(session.prunedVsMasked).isLessThan(1e-5);
+            assertMeetsBudget(model);
+        }
+    }
+
+    @Test
+    void slimmingShrinksBatchNormScalesAndMultiPassPrunesOncePerPass() {
+        double plain;
+        try (Model model = model()) {
+            new RegimeSession(model, pruner("bn-scale", "global"), 0.05, 0).fineTune(2);
+            plain = gammaL1(model);
+        }
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("bn-scale", "global"), 0.05, 1);
+            SlimmingRegime regime = new SlimmingRegime(new RegimeOptions(2, 0.05, 2));
+            List<Double> l1 = new ArrayList<>();
+            session.beforeFinalPrune = plan -> l1.add(gammaL1(model));
+            regime.run(session);
+            assertThat(session.calls).containsExactly("train 2", "prune 0.5", "train 1", "train 2", "prune 1.0",
+                    "train 1");
+            assertThat(regime.regimeEpochs()).isEqualTo(4);
+            assertMeetsBudget(model);
+            assertThat(session.prunedVsMasked).isLessThan(1e-5);
+        }
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("bn-scale", "global"), 0.05, 0);
+            List<Double> l1 = new ArrayList<>();
+            session.beforeFinalPrune = plan -> l1.add(gammaL1(model));
+            new SlimmingRegime(new RegimeOptions(2, 0.2, 1)).run(session);
+            assertThat(l1.get(0)).as("Σ|γ| after 2 epochs with the penalty, against %s without", plain)
+                    .isLessThan(0.8 * plain);
+            assertThat(session.prunedVsMasked).isLessThan(1e-5);
+        }
+    }
+
+    /** The same criterion, training and pruning, with and without AP: AP leaves fewer ReLU outputs at zero. */
+    @Test
+    void apLowersTheDynamicDeadNeuronRateAgainstTheSameCriterionWithoutIt() {
+        double[] rate = new double[2];
+        for (int i = 0; i < 2; i++) {
+            try (Model model = model()) {
+                RegimeSession session = new RegimeSession(model, pruner("l1", "global"), 0.05, 1);
+                new ActivatingRegime(new RegimeOptions(2, 0.5, 2), i == 0).run(session);
+                assertThat(session.calls).containsExactly("train 2", "prune 0.5", "train 2", "prune 1.0", "train 1");
+                assertMeetsBudget(model);
+                rate[i] = ActivatingRegime.Activation.measure(model, session.calibration()).dynamicDeadRate();
+            }
+        }
+        assertThat(rate[0]).as("with AP, against %s without", rate[1]).isLessThan(rate[1] - 0.02);
+    }
+
+    /** At high temperature the Gibbs masks are nearly random; as it falls they become each group's lowest-energy channels. */
+    @Test
+    void gibbsProbabilitiesDropTheMethodsCountOnAverageAndFreezeAsTheTemperatureFalls() {
+        double[] energy = {4, 1, 9, 0.5, 2, 6};
+        for (double t : new double[] {10, 1, 0.01}) {
+            double[] p = GibbsRegime.dropProbabilities(energy, 3.75, 2, t);
+            assertThat(java.util.Arrays.stream(p).sum()).as("T = %s", t).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-6));
+            for (int i = 0; i < p.length; i++) {
+                for (int j = 0; j < p.length; j++) {
+                    if (energy[i] < energy[j]) {
+                        assertThat(p[i]).as("lower energy, dropped more often").isGreaterThanOrEqualTo(p[j]);
+                    }
+                }
+            }
+        }
+        double[] hot = GibbsRegime.dropProbabilities(energy, 3.75, 2, 10);
+        for (double x : hot) {
+            assertThat(x).as("nearly random at T = 10").isBetween(0.25, 0.45);
+        }
+        double[] cold = GibbsRegime.dropProbabilities(energy, 3.75, 2, 0.01);
+        assertThat(cold).containsExactly(new double[] {0, 1, 0, 1, 0, 0}, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(GibbsRegime.dropProbabilities(energy, 3.75, 0, 1)).containsOnly(0.0);
+    }
+
+    @Test
+    void gibbsEndsWithTheMethodsChannelsAtZeroAndAColdTemperature() {
+        try (Model model = model()) {
+            RegimeSession session = new RegimeSession(model, pruner("l1", "uniform"), 0.01, 0);
+            GibbsRegime.Annealed[] annealed = new GibbsRegime.Annealed[1];
+            session.beforeFinalPrune = plan -> {
+                assertThat(annealed[0].temperature()).isLessThan(0.01);
+                boolean[] chosen = annealed[0].slicing.chosen(plan);
+                double[] n = annealed[0].slicing.squaredNorms();
+                for (int c = 0; c < chosen.length; c++) {
+                    if (chosen[c]) {
+                        assertThat(n[c]).as("channel %d", c).isZero();
+                    }
+                }
+            };
+            new SteeringRun(new GibbsRegime(new RegimeOptions(2, Double.NaN, 1), 5), session,
+                    l -> annealed[0] = (GibbsRegime.Annealed) l).run();
+            assertThat(session.prunedVsMasked).isLessThan(1e-5);
+            assertMeetsBudget(model);
+        }
+    }
+
+    @Test
+    void aRegimeRunRecordsEveryEpochItTrainedAndADataFreeRegimeRunIsRefused() {
+        var images = SyntheticImages.builder().setShape(1, 12, 12).setNumClasses(10);
+        DataSplits data = new DataSplits("synthetic-12", images.setNumSamples(64).build(), images.setNumSamples(32).build());
+        TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optBatchSize(16).setEpochs(1).build();
+        PruningResult r = PruningRun.builder().setReference(RegimesTest::model).setData(data)
+                .setMethod(pruner("l1", "global")).setSchedule(Regimes.create("spp", new RegimeOptions(2, 0.5, 1), 3))
+                .setFineTune(recipe, 1).optCalibrationBatches(1).optMeasureLatency(false).build().run(m -> {});
+        assertThat(r.provenance().settings()).containsEntry("schedule", "spp").containsEntry("trainingEpochs", 3)
+                .containsEntry("regimeEpochs", 2);
+        assertThat(r.macReduction()).isGreaterThanOrEqualTo(2.0);
+        var dataFree = PruningRun.builder().setReference(RegimesTest::model).setDataFree()
+                .setMethod(pruner("l1", "global")).setSchedule(Regimes.create("increg", RegimeOptions.defaults(), 0))
+                .setFineTune(recipe, 0);
+        assertThatThrownBy(dataFree::build).hasMessageContaining("regime 'increg' prunes while it trains, which a "
+                + "data-free run cannot");
+    }
+
+    @Test
+    void aRegimeRefusesAMethodItCannotSteerBeforeAnyTraining() {
+        var eigen = EigenDamagePruner.builder().setTarget(PruningTarget.parse("macs=2x")).build();
+        assertThatThrownBy(() -> Regimes.create("increg", RegimeOptions.defaults(), 0).check(eigen))
+                .hasMessageContaining("regime 'increg' steers the channels a structured criterion would remove");
+        assertThatThrownBy(() -> Regimes.create("slimming", RegimeOptions.defaults(), 0).check(pruner("l1", "global")))
+                .hasMessageContaining("use --criterion bn-scale (got 'l1')");
+        assertThatThrownBy(() -> Regimes.create("anneal", RegimeOptions.defaults(), 0))
+                .hasMessageContaining("unknown regime 'anneal'; known are [slimming, increg, spp, smcp");
+        assertThatThrownBy(() -> new RegimeOptions(0, Double.NaN, 1)).hasMessageContaining("at least 1 epoch");
+    }
+
+    private static double gammaL1(Model model) {
+        double sum = 0;
+        for (Node n : model.graph().nodes()) {
+            if (n.op() instanceof BatchNormOp) {
+                try (NDArray a = model.parameter(n.name(), "weight").value().abs(); NDArray s = a.sum()) {
+                    sum += s.getFloat();
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static int firstTrue(boolean[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The L1 norm of the weights reading channel {@code c}: in the model, or in the dense copy. */
+    private static double readerNorm(SmcpRegime.SoftMask mask, Model model, int c, boolean dense) {
+        double[] one = new double[mask.slicing.count()];
+        one[c] = 1;
+        double sum = 0;
+        for (Map.Entry<Parameter, NDArray> e : mask.slicing.perElement(one, 0f, ChannelSlicing.Overlap.SMALLEST).entrySet()) {
+            NDArray w = dense ? mask.dense(e.getKey()) : e.getKey().value();
+            try (NDArray owned = w.mul(e.getValue()).abs(); NDArray s = owned.sum()) {
+                sum += s.getFloat();
+            }
+            e.getValue().close();
+        }
+        return sum;
+    }
+
+    /** Runs a steering regime through the session, handing its listener to the test when training starts. */
+    private record SteeringRun(SteeringRegime regime, RegimeSession session,
+            java.util.function.Consumer<SteeringRegime.Steering> onListener) {
+        void run() {
+            regime.run(new org.prune4j.pruning.PruningSession() {
+                @Override
+                public void pruneTo(org.prune4j.pruning.Progress progress, org.prune4j.model.ParameterState state) {
+                    session.pruneTo(progress, state);
+                }
+
+                @Override
+                public void fineTune(int epochs, org.prune4j.train.listener.TrainingListener... during) {
+                    for (var l : during) {
+                        if (l instanceof SteeringRegime.Steering s) {
+                            onListener.accept(s);
+                        }
+                    }
+                    session.fineTune(epochs, during);
+                }
+
+                @Override
+                public int fineTuneEpochs() {
+                    return session.fineTuneEpochs();
+                }
+
+                @Override
+                public Model model() {
+                    return session.model();
+                }
+
+                @Override
+                public Map<Group, int[]> plannedRemoval() {
+                    return session.plannedRemoval();
+                }
+
+                @Override
+                public org.prune4j.criterion.Calibration calibration() {
+                    return session.calibration();
+                }
+            });
+        }
+    }
+}
