@@ -228,6 +228,11 @@ public final class PruningRun {
         public Calibration calibration() {
             return calibration;
         }
+
+        @Override
+        public PruningMethod method() {
+            return method;
+        }
     }
 
     /** Output channels (features) of every conv and linear layer. */

@@ -36,6 +36,9 @@ public interface PruningSession {
     /** The channels the method would remove now to reach its whole budget, without removing them. */
     Map<Group, int[]> plannedRemoval();
 
+    /** The method pruning the model (its settings say its budget). */
+    PruningMethod method();
+
     /** The calibration batches the method sees (null in a data-free run): what regimes measure the model on. */
     Calibration calibration();
 }

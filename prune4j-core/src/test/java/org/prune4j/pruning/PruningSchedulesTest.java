@@ -274,5 +274,10 @@ class PruningSchedulesTest {
         public org.prune4j.criterion.Calibration calibration() {
             return null;
         }
+
+        @Override
+        public PruningMethod method() {
+            return null;
+        }
     }
 }

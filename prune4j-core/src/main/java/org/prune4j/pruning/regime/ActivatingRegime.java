@@ -15,6 +15,7 @@ import org.prune4j.graph.ops.LinearOp;
 import org.prune4j.model.Model;
 import org.prune4j.model.Parameter;
 import org.prune4j.pruning.Progress;
+import org.prune4j.pruning.PruningMethod;
 import org.prune4j.pruning.PruningSession;
 import org.prune4j.train.TrainingContext;
 import org.prune4j.train.listener.TrainingListener;
@@ -70,7 +71,7 @@ final class ActivatingRegime implements Regime {
     }
 
     @Override
-    public void check(org.prune4j.pruning.PruningMethod method) {
+    public void check(PruningMethod method) {
         SteeringRegime.requireChannelCriterion(NAME, "activates the channels a structured criterion keeps", method);
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The regimes that prune while training, by name: {@code slimming}, {@code increg}, {@code spp},
- * {@code smcp}, {@code ap}, {@code gibbs}, and whatever {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
+ * {@code smcp}, {@code ap}, {@code gibbs}, {@code unify}, and whatever {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
  */
 public final class Regimes {
 
@@ -29,6 +29,7 @@ public final class Regimes {
         FACTORIES.put(SmcpRegime.NAME, (o, seed) -> new SmcpRegime(o));
         FACTORIES.put(ActivatingRegime.NAME, (o, seed) -> new ActivatingRegime(o));
         FACTORIES.put(GibbsRegime.NAME, GibbsRegime::new);
+        FACTORIES.put(UnifyRegime.NAME, (o, seed) -> new UnifyRegime(o));
     }
 
     private Regimes() {}

@@ -34,6 +34,7 @@ final class RegimeSession implements PruningSession {
             .build();
 
     private final Model model;
+    private final PruningMethod method;
     private final PruningMethod.Pruning pruning;
     private final Calibration calibration;
     private final TrainingRecipe recipe;
@@ -44,6 +45,7 @@ final class RegimeSession implements PruningSession {
 
     RegimeSession(Model model, PruningMethod method, double learningRate, int fineTuneEpochs) {
         this.model = model;
+        this.method = method;
         this.calibration = new Calibration(DATA, 2);
         this.pruning = method.begin(model, calibration);
         this.recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optLearningRate(learningRate)
@@ -105,6 +107,11 @@ final class RegimeSession implements PruningSession {
     @Override
     public Calibration calibration() {
         return calibration;
+    }
+
+    @Override
+    public PruningMethod method() {
+        return method;
     }
 
     static float[] eval(Model m) {

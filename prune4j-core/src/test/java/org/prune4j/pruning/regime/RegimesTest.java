@@ -240,6 +240,7 @@ class RegimesTest {
                 new ActivatingRegime(new RegimeOptions(2, 0.5, 2), i == 0).run(session);
                 assertThat(session.calls).containsExactly("train 2", "prune 0.5", "train 2", "prune 1.0", "train 1");
                 assertMeetsBudget(model);
+                assertThat(session.prunedVsMasked).isLessThan(1e-5);
                 rate[i] = ActivatingRegime.Activation.measure(model, session.calibration()).dynamicDeadRate();
             }
         }
@@ -290,6 +291,65 @@ class RegimesTest {
             assertThat(session.prunedVsMasked).isLessThan(1e-5);
             assertMeetsBudget(model);
         }
+    }
+
+    @Test
+    void theMicroBlockProjectionUnifiesEveryBlockAndZeroesTheSmallest() {
+        float[][] w = {{1, 2, 3, 4, -8, -8, -8, -9, 0.1f, 0.2f}, {0.5f, -0.5f, 0.3f, 0.1f, 5, 6}};
+        float[][] p = new MicroBlocks(4).project(w, new int[] {1, 2}, 4);
+        // tensor 0, one row of 10: blocks [1,2,3,4] [-8,-8,-8,-9] [0.1,0.2]; tensor 1, two rows of 3: [.5,-.5,.3] [.1,5,6]
+        assertThat(p[0]).containsExactly(2.5f, 2.5f, 2.5f, 2.5f, -8.25f, -8.25f, -8.25f, -8.25f, 0, 0);
+        assertThat(p[1]).containsExactly(0, 0, 0, 11.1f / 3, 11.1f / 3, 11.1f / 3);
+    }
+
+    /** ADMM pulls the weights toward the unified set while training, and the regime ends exactly on it. */
+    @Test
+    void admmUnificationEndsWithEveryBlockExactlyUnified() {
+        try (Model model = model()) {
+            List<Parameter> weights = org.prune4j.sparsity.PrunableWeights.of(model, false);
+            long size = weights.stream().mapToLong(w -> w.value().size()).sum();
+            UnifyRegime.Admm admm = new UnifyRegime.Admm(weights, new MicroBlocks(4), size / 2, 2);
+            TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optBatchSize(16).optLearningRate(0.05)
+                    .optLrSchedule("constant").setEpochs(10).build();
+            org.prune4j.train.Trainer.fit(model, recipe, RegimeSession.DATA, List.of(admm));
+            assertThat(admm.distances.get(admm.distances.size() - 1)).as("‖W − Z‖ / ‖W‖ at the end, from %s",
+                    admm.distances.get(0)).isLessThan(0.25 * admm.distances.get(0));
+            admm.projectWeights();
+            long zeros = 0;
+            for (Parameter w : weights) {
+                float[] v = w.value().toFloatArray();
+                int row = v.length / (int) w.value().getShape().get(0);
+                for (int start = 0; start < v.length; start += row) {
+                    for (int b = start; b < start + row; b += 4) {
+                        for (int i = b; i < Math.min(b + 4, start + row); i++) {
+                            assertThat(v[i]).as("%s block at %d", w.fullName(), b).isEqualTo(v[b]);
+                            zeros += v[i] == 0 ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            assertThat(zeros).isBetween(size / 2, size / 2 + 3);
+        }
+        var images = SyntheticImages.builder().setShape(1, 12, 12).setNumClasses(10);
+        DataSplits data = new DataSplits("synthetic-12", images.setNumSamples(64).build(), images.setNumSamples(32).build());
+        TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optBatchSize(16).setEpochs(1).build();
+        PruningResult r = PruningRun.builder().setReference(RegimesTest::model).setData(data)
+                .setMethod(org.prune4j.sparsity.UnstructuredPruner.builder().setMethod("global-magnitude")
+                        .setCompression(3).build())
+                .setSchedule(Regimes.create("unify", new RegimeOptions(1, Double.NaN, 1), 0)).setFineTune(recipe, 1)
+                .optCalibrationBatches(1).optMeasureLatency(false).build().run(m -> {
+                    for (Parameter w : org.prune4j.sparsity.PrunableWeights.of(m, false)) {
+                        float[] v = w.value().toFloatArray();
+                        int row = v.length / (int) w.value().getShape().get(0);
+                        for (int i = 0; i < v.length; i++) {
+                            int blockStart = i - (i % row) % 4;
+                            assertThat(v[i]).as("after fine-tuning, %s[%d]", w.fullName(), i).isEqualTo(v[blockStart]);
+                        }
+                    }
+                });
+        assertThat(r.compression()).isGreaterThanOrEqualTo(2.99);
+        assertThatThrownBy(() -> Regimes.create("unify", RegimeOptions.defaults(), 0).check(pruner("l1", "global")))
+                .hasMessageContaining("use an unstructured method with a compression");
     }
 
     @Test
@@ -396,6 +456,11 @@ class RegimesTest {
                 @Override
                 public org.prune4j.criterion.Calibration calibration() {
                     return session.calibration();
+                }
+
+                @Override
+                public org.prune4j.pruning.PruningMethod method() {
+                    return session.method();
                 }
             });
         }
