@@ -18,6 +18,7 @@ import org.prune4j.pruning.regime.Regime;
 import org.prune4j.pruning.regime.RegimeOptions;
 import org.prune4j.pruning.regime.Regimes;
 import org.prune4j.sparsity.UnstructuredMethods;
+import org.prune4j.sparsity.UnstructuredPruner;
 import org.prune4j.train.TrainingRecipe;
 import org.prune4j.train.optim.Optimizers;
 import org.prune4j.train.schedule.Schedules;
@@ -66,17 +67,16 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         List<Long> seeds, List<String> methods, List<Double> compressions, String schedule, int scheduleSteps,
         int calibrationBatches, boolean includeClassifier, List<String> structuredCriteria, List<String> structuredAllocations,
         List<String> structuredTargets, String structuredNormalizer, int structuredRoundTo, boolean measureLatency,
-        BehaviourSettings evaluate, LotterySpec lottery, boolean fromScratch, List<Map<String, Object>> structuredRegimes,
+        BehaviourSettings evaluate, LotterySpec lottery, boolean fromScratch, List<Map<String, Object>> regimes,
         boolean equalEpochs) {
 
     private static final Set<String> KEYS = Set.of("name", "models", "data", "data_dir", "train_limit", "test_limit",
             "pretrain", "finetune", "seeds", "methods", "compressions", "schedule", "schedule_steps",
             "calibration_batches", "include_classifier", "structured", "latency", "evaluate", "lottery",
-            "from_scratch");
+            "from_scratch", "regimes", "regime_epochs", "regime_strength", "regime_passes", "equal_epochs");
     private static final Set<String> RECIPE_KEYS = Set.of("epochs", "lr", "lr_schedule", "optimizer", "momentum",
             "nesterov", "weight_decay", "batch_size", "warmup_epochs", "augment");
-    private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "allocations", "targets", "normalizer", "round_to",
-            "regimes", "regime_epochs", "regime_strength", "regime_passes", "equal_epochs");
+    private static final Set<String> STRUCTURED_KEYS = Set.of("criteria", "scope", "allocations", "targets", "normalizer", "round_to");
 
     public static BenchSpec read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -208,9 +208,9 @@ public record BenchSpec(Path file, String name, List<String> models, String data
                 throw r.error("structured.normalizer", ex.getMessage());
             }
             roundTo = r.integer(structured, "structured", "round_to", 1, 1);
-            regimes = regimes(r, structured, criteria);
-            equalEpochs = r.bool(structured, "structured", "equal_epochs", false);
         }
+        regimes = regimes(r, root, criteria, methods);
+        equalEpochs = r.bool(root, "", "equal_epochs", false);
         LotterySpec lottery = LotterySpec.read(r, root);
         if (methods.isEmpty() && criteria.isEmpty() && lottery == null) {
             throw r.error("methods", "no method to run: list unstructured 'methods', 'structured.criteria' or a 'lottery'");
@@ -249,7 +249,7 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         b.evaluate = BehaviourSettings.read(r, root);
         b.lottery = lottery;
         b.fromScratch = r.bool(root, "", "from_scratch", false);
-        b.structuredRegimes = regimes;
+        b.regimes = regimes;
         b.equalEpochs = equalEpochs;
         return b.build();
     }
@@ -281,31 +281,33 @@ public record BenchSpec(Path file, String name, List<String> models, String data
         private BehaviourSettings evaluate;
         private LotterySpec lottery;
         private boolean fromScratch;
-        private List<Map<String, Object>> structuredRegimes;
+        private List<Map<String, Object>> regimes;
         private boolean equalEpochs;
 
         private BenchSpec build() {
             return new BenchSpec(file, name, models, data, dataDir, trainLimit, testLimit, pretrain, fineTune, seeds,
                     methods, compressions, schedule, scheduleSteps, calibrationBatches, includeClassifier,
                     structuredCriteria, structuredAllocations, structuredTargets, structuredNormalizer, structuredRoundTo,
-                    measureLatency, evaluate, lottery, fromScratch, structuredRegimes, equalEpochs);
+                    measureLatency, evaluate, lottery, fromScratch, regimes, equalEpochs);
         }
     }
 
     /**
-     * The regimes of {@code structured.regimes}, each with the shared {@code regime_epochs},
-     * {@code regime_passes} and (when given) {@code regime_strength}; each must accept one of the
-     * criteria at least (slimming takes bn-scale only).
+     * The spec's {@code regimes}, each with the shared {@code regime_epochs}, {@code regime_passes}
+     * and (when given) {@code regime_strength}. Each runs with every structured criterion and
+     * unstructured method it accepts (slimming takes bn-scale only, unify and scl unstructured
+     * methods with a compression), and must accept one at least.
      */
-    private static List<Map<String, Object>> regimes(SpecReader r, JsonNode structured, List<String> criteria) {
-        if (!structured.has("regimes")) {
+    private static List<Map<String, Object>> regimes(SpecReader r, JsonNode root, List<String> criteria,
+            List<String> methods) {
+        if (!root.has("regimes")) {
             return List.of();
         }
-        int epochs = r.integer(structured, "structured", "regime_epochs", RegimeOptions.defaults().epochs(), 1);
-        int passes = r.integer(structured, "structured", "regime_passes", 1, 1);
-        Double strength = structured.has("regime_strength")
-                ? r.number(structured, "structured", "regime_strength", 1, Double.MIN_VALUE) : null;
-        return r.list(structured, "structured", "regimes", true, e -> {
+        int epochs = r.integer(root, "", "regime_epochs", RegimeOptions.defaults().epochs(), 1);
+        int passes = r.integer(root, "", "regime_passes", 1, 1);
+        Double strength = root.has("regime_strength")
+                ? r.number(root, "", "regime_strength", 1, Double.MIN_VALUE) : null;
+        return r.list(root, "", "regimes", true, e -> {
             Map<String, Object> regime = new java.util.TreeMap<>();
             regime.put("name", r.stringElement(e).toLowerCase(Locale.ROOT));
             regime.put("epochs", epochs);
@@ -316,16 +318,19 @@ public record BenchSpec(Path file, String name, List<String> models, String data
             try {
                 Regime made = Regimes.create((String) regime.get("name"), regimeOptions(regime), 0);
                 List<String> refusals = new java.util.ArrayList<>();
-                for (String c : criteria) {
+                List<PruningMethod> candidates = new java.util.ArrayList<>();
+                criteria.forEach(c -> candidates.add(structuredMethod(c)));
+                methods.forEach(m -> candidates.add(unstructuredMethod(m)));
+                for (PruningMethod m : candidates) {
                     try {
-                        made.check(structuredMethod(c));
+                        made.check(m);
                     } catch (IllegalArgumentException refused) {
                         refusals.add(refused.getMessage());
                     }
                 }
-                if (refusals.size() == criteria.size()) {
-                    throw new IllegalArgumentException("accepts none of the criteria " + criteria + ": "
-                            + refusals.get(0));
+                if (refusals.size() == candidates.size()) {
+                    throw new IllegalArgumentException("accepts none of the criteria " + criteria + " and methods "
+                            + methods + (refusals.isEmpty() ? "" : ": " + refusals.get(0)));
                 }
             } catch (IllegalArgumentException ex) {
                 throw r.error(e.path(), ex.getMessage());
@@ -342,9 +347,18 @@ public record BenchSpec(Path file, String name, List<String> models, String data
     }
 
     /** Whether {@code regime} can steer a structured run ranking by {@code criterion}. */
-    static boolean accepts(Map<String, Object> regime, String criterion) {
+    static boolean acceptsCriterion(Map<String, Object> regime, String criterion) {
+        return accepts(regime, structuredMethod(criterion));
+    }
+
+    /** Whether {@code regime} can steer an unstructured run of {@code method}. */
+    static boolean acceptsMethod(Map<String, Object> regime, String method) {
+        return accepts(regime, unstructuredMethod(method));
+    }
+
+    private static boolean accepts(Map<String, Object> regime, PruningMethod method) {
         try {
-            Regimes.create((String) regime.get("name"), regimeOptions(regime), 0).check(structuredMethod(criterion));
+            Regimes.create((String) regime.get("name"), regimeOptions(regime), 0).check(method);
             return true;
         } catch (IllegalArgumentException refused) {
             return false;
@@ -354,6 +368,12 @@ public record BenchSpec(Path file, String name, List<String> models, String data
     /** The total epochs a regime trains (its own and the fine-tuning after each pass). */
     static int regimeTotalEpochs(Map<String, Object> regime, int fineTuneEpochs) {
         return Regimes.create((String) regime.get("name"), regimeOptions(regime), 0).totalEpochs(fineTuneEpochs);
+    }
+
+    /** An unstructured method as a regime sees it (any compression; N:M patterns have none). */
+    private static PruningMethod unstructuredMethod(String method) {
+        var b = UnstructuredPruner.builder().setMethod(method);
+        return UnstructuredMethods.get(method).keepRule().fixedFraction() ? b.build() : b.setCompression(2).build();
     }
 
     private static PruningMethod structuredMethod(String criterion) {

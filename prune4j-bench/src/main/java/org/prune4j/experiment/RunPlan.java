@@ -39,22 +39,27 @@ public final class RunPlan {
                 if (!spec.methods().isEmpty() || !spec.structuredCriteria().isEmpty()) {
                     runs.add(dense);
                 }
+                Map<String, Object> plainFineTune = spec.equalEpochs() ? equalEpochs(spec, fineTune) : fineTune;
                 for (String method : spec.methods()) {
                     boolean nOfM = UnstructuredMethods.get(method).keepRule().fixedFraction();
                     for (Double compression : nOfM ? List.<Double>of() : spec.compressions()) {
-                        addWithTwin(runs, spec, unstructured(spec, dense, fineTune, method, compression));
+                        addWithTwin(runs, spec, unstructured(spec, dense, plainFineTune, method, compression, null));
+                        for (Map<String, Object> regime : spec.regimes()) {
+                            if (BenchSpec.acceptsMethod(regime, method)) {
+                                addWithTwin(runs, spec, unstructured(spec, dense, fineTune, method, compression, regime));
+                            }
+                        }
                     }
                     if (nOfM) {
-                        addWithTwin(runs, spec, unstructured(spec, dense, fineTune, method, null));
+                        addWithTwin(runs, spec, unstructured(spec, dense, plainFineTune, method, null, null));
                     }
                 }
-                Map<String, Object> plainFineTune = spec.equalEpochs() ? equalEpochs(spec, fineTune) : fineTune;
                 List<Map<String, Object>> regimes = new ArrayList<>();
                 regimes.add(null); // the schedule alone
-                regimes.addAll(spec.structuredRegimes());
+                regimes.addAll(spec.regimes());
                 for (String criterion : spec.structuredCriteria()) {
                     for (Map<String, Object> regime : regimes) {
-                        if (regime != null && !BenchSpec.accepts(regime, criterion)) {
+                        if (regime != null && !BenchSpec.acceptsCriterion(regime, criterion)) {
                             continue; // e.g. slimming ranks by bn-scale only
                         }
                         for (String allocation : spec.structuredAllocations()) {
@@ -83,13 +88,13 @@ public final class RunPlan {
     }
 
     /**
-     * With {@code equal_epochs}: the fine-tuning of runs without a regime lasts as long as the
+     * With {@code equal_epochs}: the fine-tuning of pruning runs without a regime lasts as long as the
      * longest regime's training plus fine-tuning, so that every run trains as many epochs.
      */
     private static Map<String, Object> equalEpochs(BenchSpec spec, Map<String, Object> fineTune) {
         int epochs = spec.fineTune().epochs();
         int total = epochs;
-        for (Map<String, Object> regime : spec.structuredRegimes()) {
+        for (Map<String, Object> regime : spec.regimes()) {
             total = Math.max(total, BenchSpec.regimeTotalEpochs(regime, epochs));
         }
         Map<String, Object> equal = new java.util.LinkedHashMap<>(fineTune);
@@ -110,7 +115,7 @@ public final class RunPlan {
     }
 
     private static RunSettings unstructured(BenchSpec spec, RunSettings dense, Map<String, Object> fineTune,
-            String method, Double compression) {
+            String method, Double compression, Map<String, Object> regime) {
         // what really runs: pruning at initialization and N:M patterns prune in one step whatever the spec says
         boolean oneShot = UnstructuredMethods.get(method).prunesInOneStep();
         return RunSettings.builder().setKind(RunKind.UNSTRUCTURED).setModel(dense.model(), dense.modelDigest())
@@ -118,7 +123,7 @@ public final class RunPlan {
                 .optFineTune(fineTune).setMethod(method).optCompression(compression)
                 .optSchedule(oneShot ? PruningSchedules.OneShot.NAME : spec.schedule(), spec.scheduleSteps())
                 .optCalibrationBatches(spec.calibrationBatches()).optIncludeClassifier(spec.includeClassifier())
-                .optSeed(dense.seed()).build();
+                .optRegime(regime).optSeed(dense.seed()).build();
     }
 
     private static Map<String, Object> withSeed(TrainingRecipe recipe, long seed) {

@@ -25,7 +25,7 @@ import java.util.Map;
  * @param method the unstructured method or the structured criterion; {@code dense} for dense runs,
  *     {@code lottery} for lottery runs
  * @param lottery a lottery run's variant (see {@link LotterySpec}); null for other runs
- * @param regime a structured run's regime that prunes while training (name, epochs, passes, and
+ * @param regime a pruning run's regime that prunes while training (name, epochs, passes, and
  *     strength when given; see {@link org.prune4j.pruning.regime.Regimes}); null for the schedule alone
  * @param retrain {@link #FINE_TUNE} or, for the twin of a pruning run, {@link #SCRATCH}: its pruned
  *     architecture (and masks) from a new random initialization, trained for the dense training's
@@ -107,6 +107,9 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             m.put("calibrationBatches", calibrationBatches);
         }
         if (kind == RunKind.UNSTRUCTURED) {
+            if (regime != null) {
+                m.put("regime", regime);
+            }
             m.put("compression", compression);
             m.put("schedule", schedule);
             m.put("scheduleSteps", schedule.equals(PruningSchedules.Iterative.NAME) ? scheduleSteps : null);
@@ -287,8 +290,8 @@ public record RunSettings(RunKind kind, String model, String modelDigest, String
             if (kind == RunKind.STRUCTURED && (target == null || scope == null)) {
                 throw new IllegalArgumentException("a structured run needs a target and a scope (optStructured)");
             }
-            if (regime != null && kind != RunKind.STRUCTURED) {
-                throw new IllegalArgumentException("only a structured run has a regime");
+            if (regime != null && kind != RunKind.STRUCTURED && kind != RunKind.UNSTRUCTURED) {
+                throw new IllegalArgumentException("only a pruning run has a regime");
             }
             if ((kind == RunKind.LOTTERY) != (lottery != null)) {
                 throw new IllegalArgumentException("a lottery run, and only a lottery run, needs its variant (optLottery)");

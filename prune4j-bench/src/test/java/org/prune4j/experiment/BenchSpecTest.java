@@ -77,11 +77,12 @@ class BenchSpecTest {
     }
 
     @Test
-    void regimesRunWithTheCriteriaTheyAcceptAndEqualEpochsGiveRunsWithoutOneAsManyEpochs() throws IOException {
+    void regimesRunWithTheCriteriaAndMethodsTheyAcceptAndEqualEpochsGiveRunsWithoutOneAsManyEpochs()
+            throws IOException {
         List<RunSettings> plan = RunPlan.of(BenchSpec.read(write("regimes.yaml", VALID.replace(
                 "structured: {criteria: [l1], targets: [macs=2x]}",
-                "finetune: {epochs: 1}\nstructured: {criteria: [l1, bn-scale], targets: [macs=2x], regimes: [increg, "
-                        + "slimming], regime_epochs: 2, regime_passes: 2, equal_epochs: true}"))));
+                "finetune: {epochs: 1}\nstructured: {criteria: [l1, bn-scale], targets: [macs=2x]}\nregimes: [increg, "
+                        + "slimming, unify]\nregime_epochs: 2\nregime_passes: 2\nequal_epochs: true"))));
         List<RunSettings> structured = plan.stream().filter(r -> r.kind() == RunKind.STRUCTURED && r.seed() == 0)
                 .toList();
         assertThat(structured).extracting(r -> r.method() + " " + (r.regime() == null ? "-" : r.regime().get("name")))
@@ -90,6 +91,14 @@ class BenchSpecTest {
         assertThat(structured).extracting(r -> ((Number) r.fineTune().get("epochs")).intValue())
                 .containsExactly(6, 1, 6, 1, 1);
         assertThat(structured.get(1).label()).isEqualTo("mlp structured l1 macs=2x global increg seed 0");
+        // unify takes the unstructured method with a compression, not the N:M pattern; the plain runs get 6 epochs
+        List<RunSettings> unstructured = plan.stream().filter(r -> r.kind() == RunKind.UNSTRUCTURED && r.seed() == 0)
+                .toList();
+        assertThat(unstructured).extracting(RunSettings::label).containsExactly(
+                "mlp global-magnitude ×2 seed 0", "mlp global-magnitude ×2 unify seed 0",
+                "mlp global-magnitude ×4 seed 0", "mlp global-magnitude ×4 unify seed 0", "mlp nm-2:4 seed 0");
+        assertThat(unstructured).extracting(r -> ((Number) r.fineTune().get("epochs")).intValue())
+                .containsExactly(6, 1, 6, 1, 6);
     }
 
     @Test
@@ -129,8 +138,8 @@ class BenchSpecTest {
         "unknown criterion     | 'structured: {criteria: [l3], targets: [macs=2x]}' | 'structured.criteria[0]': unknown criterion 'l3'; allowed: [random, l1, l2",
         "bad normalizer        | 'structured: {criteria: [l1], targets: [macs=2x], normalizer: median}' | 'structured.normalizer': unknown normalizer 'median'",
         "unknown allocation    | 'structured: {criteria: [l1], allocations: [global, local], targets: [macs=2x]}' | 'structured.allocations[1]': unknown allocation 'local'; known are [uniform, global, sensitivity",
-        "regime for no criterion | 'structured: {criteria: [l1, taylor], regimes: [slimming], targets: [macs=2x]}' | 'structured.regimes[0]': accepts none of the criteria [l1, taylor]: regime 'slimming' pushes batch-norm scales to zero and prunes by them: use --criterion bn-scale (got 'l1')",
-        "unknown regime        | 'structured: {criteria: [l1], regimes: [anneal], targets: [macs=2x]}' | 'structured.regimes[0]': unknown regime 'anneal'; known are [slimming, increg, spp, smcp",
+        "regime for nothing    | regimes: [slimming]                    | 'regimes[0]': accepts none of the criteria [l1] and methods [global-magnitude, nm-2:4]: regime 'slimming' pushes batch-norm scales to zero and prunes by them: use --criterion bn-scale (got 'l1')",
+        "unknown regime        | regimes: [anneal]                      | 'regimes[0]': unknown regime 'anneal'; known are [slimming, increg, spp, smcp",
         "scope and allocations | 'structured: {criteria: [l1], scope: global, allocations: [pa], targets: [macs=2x]}' | 'structured.scope': give either 'scope' (one allocation) or 'allocations' (a list)",
         "bad recipe key        | finetune: {epoch: 2}                   | 'finetune.epoch': unknown key",
         "bad structured target | 'structured: {criteria: [l1], targets: [speed=2x]}' | 'structured.targets[0]': target 'speed=2x': unknown quantity",

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The regimes that prune while training, by name: {@code slimming}, {@code increg}, {@code spp},
- * {@code smcp}, {@code ap}, {@code gibbs}, {@code unify}, and whatever {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
+ * {@code smcp}, {@code ap}, {@code gibbs}, {@code unify}, {@code scl}, and whatever {@link #register} or a {@link org.prune4j.plugin.Prune4jPlugin} adds.
  */
 public final class Regimes {
 
@@ -30,6 +30,7 @@ public final class Regimes {
         FACTORIES.put(ActivatingRegime.NAME, (o, seed) -> new ActivatingRegime(o));
         FACTORIES.put(GibbsRegime.NAME, GibbsRegime::new);
         FACTORIES.put(UnifyRegime.NAME, (o, seed) -> new UnifyRegime(o));
+        FACTORIES.put(SclRegime.NAME, (o, seed) -> new SclRegime(o));
     }
 
     private Regimes() {}

@@ -66,10 +66,14 @@ final class UnifyRegime implements Regime {
 
     @Override
     public void check(PruningMethod method) {
+        requireUnstructured(NAME, "unifies micro-blocks of weights", method);
+    }
+
+    /** Refuses a method other than an unstructured one with a compression (its budget). */
+    static void requireUnstructured(String regime, String what, PruningMethod method) {
         if (method.kind() != PruningKind.UNSTRUCTURED || !(method.settings().get("compression") instanceof Number)) {
-            throw new IllegalArgumentException("regime 'unify' unifies micro-blocks of weights: use an unstructured "
-                    + "method with a compression (e.g. global-magnitude), which sets the share of all-zero blocks; got '"
-                    + method.name() + "'");
+            throw new IllegalArgumentException("regime '" + regime + "' " + what + ": use an unstructured method with a "
+                    + "compression (e.g. global-magnitude), its budget; got '" + method.name() + "'");
         }
     }
 

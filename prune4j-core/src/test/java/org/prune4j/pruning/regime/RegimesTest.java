@@ -349,7 +349,95 @@ class RegimesTest {
                 });
         assertThat(r.compression()).isGreaterThanOrEqualTo(2.99);
         assertThatThrownBy(() -> Regimes.create("unify", RegimeOptions.defaults(), 0).check(pruner("l1", "global")))
-                .hasMessageContaining("use an unstructured method with a compression");
+                .hasMessageContaining("regime 'unify' unifies micro-blocks of weights: use an unstructured method with a "
+                        + "compression");
+    }
+
+    /**
+     * The mask variables' gradient through the unit step is the dense gradient of the masked
+     * network times the weight (identity straight-through), and a disconnected weight keeps its value.
+     */
+    @Test
+    void sclPassesTheDenseGradientStraightThroughTheUnitStepAndFreezesDisconnectedWeights() {
+        try (Model model = model(); Model reference = model()) {
+            List<Parameter> weights = org.prune4j.sparsity.PrunableWeights.of(model, false);
+            SclRegime.Connectivity c = new SclRegime.Connectivity(weights, 0.2);
+            c.begin();
+            float[] s0 = c.maskVariables(0).toFloatArray();
+            for (int i = 0; i < s0.length; i += 2) {
+                s0[i] = -1; // every other connection of the first layer off
+            }
+            c.maskVariables(0).set(java.nio.FloatBuffer.wrap(s0));
+            c.applyMasks();
+            float[] dense0 = c.denseWeights(0).toFloatArray();
+            // the reference network holds the masked weights ŵ as plain weights
+            model.parameters().forEach(p -> reference.parameter(p.node(), p.name()).value().set(
+                    java.nio.FloatBuffer.wrap(p.value().toFloatArray())));
+            backward(model);
+            backward(reference);
+            float[] expected = reference.parameter(weights.get(0).node(), weights.get(0).name()).value().getGradient()
+                    .toFloatArray();
+            float[] through = c.rawMaskGradient(0).toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(through[i]).as("∂L/∂s[%d]", i).isCloseTo(expected[i] * dense0[i],
+                        org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            // an update moves every weight of the model; only the connected ones keep it
+            weights.get(0).value().addi(1);
+            c.absorbUpdate();
+            c.applyMasks();
+            float[] dense = c.denseWeights(0).toFloatArray();
+            float[] w = weights.get(0).value().toFloatArray();
+            for (int i = 0; i < dense.length; i++) {
+                if (i % 2 == 0) {
+                    assertThat(dense[i]).as("disconnected %d keeps its value", i).isEqualTo(dense0[i]);
+                    assertThat(w[i]).isZero();
+                } else {
+                    assertThat(dense[i]).as("connected %d takes the update", i).isEqualTo(dense0[i] + 1);
+                }
+            }
+        }
+    }
+
+    private static void backward(Model model) {
+        try (ai.djl.ndarray.NDManager step = model.manager().newSubManager()) {
+            var batch = RegimeSession.DATA.epoch(0).iterator().next().toNDList(step);
+            try (var gc = org.prune4j.engine.Engines.get().newGradientCollector()) {
+                gc.backward(org.prune4j.train.Loss.crossEntropy(model.forward(batch.get(0), false), batch.get(1)));
+            }
+        }
+    }
+
+    @Test
+    void sclLearnsToDisconnectUnderItsCountPenaltyAndEndsAtTheMethodsBudget() {
+        var images = SyntheticImages.builder().setShape(1, 12, 12).setNumClasses(10);
+        DataSplits data = new DataSplits("synthetic-12", images.setNumSamples(64).build(), images.setNumSamples(32).build());
+        TrainingRecipe recipe = TrainingRecipe.fineTuneDefaults().toBuilder().optBatchSize(16).setEpochs(1).build();
+        double[] density = new double[1];
+        PruningResult r = PruningRun.builder().setReference(RegimesTest::model).setData(data)
+                .setMethod(org.prune4j.sparsity.UnstructuredPruner.builder().setMethod("global-magnitude")
+                        .setCompression(4).build())
+                .setSchedule(new SclRegime(new RegimeOptions(2, 20, 1))).setFineTune(recipe, 1).optCalibrationBatches(1).optMeasureLatency(false)
+                .optListener(new org.prune4j.train.listener.TrainingListener() {
+                    @Override
+                    public void onTrainingEnd(org.prune4j.train.TrainingContext context) {
+                        density[0] = density[0] == 0 ? nonZeroShare(context.model()) : density[0];
+                    }
+                }).build().run(m -> {});
+        assertThat(density[0]).as("share of prunable weights still connected after the regime").isLessThan(0.9);
+        assertThat(r.compression()).isGreaterThanOrEqualTo(3.99);
+    }
+
+    private static double nonZeroShare(Model model) {
+        long on = 0;
+        long all = 0;
+        for (Parameter w : org.prune4j.sparsity.PrunableWeights.of(model, false)) {
+            for (float v : w.value().toFloatArray()) {
+                on += v != 0 ? 1 : 0;
+            }
+            all += w.value().size();
+        }
+        return on / (double) all;
     }
 
     @Test
