@@ -34,12 +34,11 @@ import java.util.Map;
  * activation. The pruning runs in {@code passes} steps (each removing the same share of what is
  * left) after {@code epochs} epochs each, then the recipe's fine-tuning, with AP throughout.
  */
-final class ActivatingRegime implements Regime {
+final class ActivatingRegime extends NamedRegime {
 
     static final String NAME = "ap";
     static final double DEFAULT_STEP = 0.1;
 
-    private final RegimeOptions options;
     private final boolean activate; // false: the same training and pruning without AP (the control)
 
     ActivatingRegime(RegimeOptions options) {
@@ -47,13 +46,8 @@ final class ActivatingRegime implements Regime {
     }
 
     ActivatingRegime(RegimeOptions options, boolean activate) {
-        this.options = options;
+        super(NAME, options);
         this.activate = activate;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

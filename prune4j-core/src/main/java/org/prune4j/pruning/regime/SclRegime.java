@@ -26,7 +26,7 @@ import java.util.Map;
  * comes back if its s turns positive again. After the regime's epochs the method prunes to its
  * budget exactly (the disconnected weights, being zero, go first) and fine-tuning follows.
  */
-final class SclRegime implements Regime {
+final class SclRegime extends NamedRegime {
 
     static final String NAME = "scl";
     static final double DEFAULT_LAMBDA = 0.2;
@@ -34,20 +34,9 @@ final class SclRegime implements Regime {
     static final double MASK_LEARNING_RATE = 0.01;
     static final double MASK_START = 1.0;
 
-    private final RegimeOptions options;
 
     SclRegime(RegimeOptions options) {
-        this.options = options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int regimeEpochs() {
-        return options.epochs();
+        super(NAME, options);
     }
 
     @Override

@@ -18,21 +18,15 @@ import java.util.Map;
  * fine-tune; multi-pass repeats the three for each pass, each pass removing the same share of
  * what is left, so the last reaches the budget.
  */
-final class SlimmingRegime implements Regime {
+final class SlimmingRegime extends NamedRegime {
 
     static final String NAME = "slimming";
     /** The paper's λ for VGG on CIFAR (1e-5 for ResNet and DenseNet there). */
     static final double DEFAULT_LAMBDA = 1e-4;
 
-    private final RegimeOptions options;
 
     SlimmingRegime(RegimeOptions options) {
-        this.options = options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, options);
     }
 
     @Override

@@ -21,26 +21,12 @@ import java.util.Map;
  * factor, a probability, a mask); after its epochs the method prunes for real and the recipe's
  * fine-tuning follows.
  */
-abstract class SteeringRegime implements Regime {
+abstract class SteeringRegime extends NamedRegime {
 
     static final int UPDATES_PER_EPOCH = 10;
 
-    final RegimeOptions options;
-    private final String name;
-
     SteeringRegime(String name, RegimeOptions options) {
-        this.name = name;
-        this.options = options;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int regimeEpochs() {
-        return options.epochs();
+        super(name, options);
     }
 
     @Override
@@ -57,7 +43,7 @@ abstract class SteeringRegime implements Regime {
 
     @Override
     public void check(PruningMethod method) {
-        requireChannelCriterion(name, "steers the channels a structured criterion would remove", method);
+        requireChannelCriterion(name(), "steers the channels a structured criterion would remove", method);
     }
 
     /** Refuses a method that cannot say which channels it would remove (not a channel criterion's pruner). */

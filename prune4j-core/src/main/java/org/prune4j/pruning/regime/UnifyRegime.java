@@ -30,7 +30,7 @@ import java.util.Map;
  * exactly; the method then masks the zero blocks (the smallest weights), and fine-tuning keeps
  * every block unified (each step's update is projected back onto the block means).
  */
-final class UnifyRegime implements Regime {
+final class UnifyRegime extends NamedRegime {
 
     static final String NAME = "unify";
     static final double DEFAULT_RHO = 1e-2;
@@ -39,20 +39,9 @@ final class UnifyRegime implements Regime {
     static final double RHO_GROWTH = 1.3;
     static final double RHO_GROWTH_CAP = 10;
 
-    private final RegimeOptions options;
 
     UnifyRegime(RegimeOptions options) {
-        this.options = options;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int regimeEpochs() {
-        return options.epochs();
+        super(NAME, options);
     }
 
     @Override
