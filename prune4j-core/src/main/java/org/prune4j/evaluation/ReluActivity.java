@@ -43,15 +43,13 @@ public final class ReluActivity implements BiConsumer<String, NDArray> {
         }
         // the engine reduces one axis at a time: move channels first, flatten the rest
         try (NDArray channelsFirst = output.swapAxes(0, 1).reshape(seen.length, -1);
-                NDArray max = channelsFirst.max(new int[] {1});
                 NDArray positive = channelsFirst.gt(0);
                 NDArray counts = positive.toType(DataType.FLOAT32, false).sum(new int[] {1})) {
-            float[] m = max.toType(DataType.FLOAT32, false).toFloatArray();
-            float[] nonZero = counts.toFloatArray();
+            float[] nonZero = counts.toFloatArray(); // positive outputs per channel: active if any
             long perChannel = channelsFirst.getShape().get(1);
             long[] z = zeros.get(node);
-            for (int c = 0; c < m.length; c++) {
-                seen[c] |= m[c] > 0;
+            for (int c = 0; c < nonZero.length; c++) {
+                seen[c] |= nonZero[c] > 0;
                 z[c] += perChannel - (long) nonZero[c];
             }
             outputsPerChannel.merge(node, perChannel, Long::sum);

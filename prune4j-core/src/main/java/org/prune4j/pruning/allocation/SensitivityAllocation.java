@@ -51,6 +51,12 @@ public final class SensitivityAllocation implements Allocation {
         double[] base = new double[1];
         long[] baseCorrect = new long[1];
         long[] samples = new long[1];
+        int[][][] removed = new int[groups.size()][RATIOS.length][]; // the same channels in every batch
+        for (int g = 0; g < groups.size(); g++) {
+            for (int r = 0; r < RATIOS.length; r++) {
+                removed[g][r] = context.lowest(groups.get(g), (int) Math.floor(RATIOS[r] * groups.get(g).size() + 1e-9));
+            }
+        }
         heldOut.forEach(model, (step, xy) -> {
             Measured m = measure(model, step, xy, Map.of());
             base[0] += m.loss();
@@ -59,9 +65,8 @@ public final class SensitivityAllocation implements Allocation {
             for (int g = 0; g < groups.size(); g++) {
                 Group group = groups.get(g);
                 for (int r = 0; r < RATIOS.length; r++) {
-                    int[] removed = context.lowest(group, (int) Math.floor(RATIOS[r] * group.size() + 1e-9));
                     try (NDManager gates = step.newSubManager()) {
-                        Measured pruned = measure(model, step, xy, RemovalGates.of(model, gates, group, removed));
+                        Measured pruned = measure(model, step, xy, RemovalGates.of(model, gates, group, removed[g][r]));
                         loss[g][r] += pruned.loss();
                         correct[g][r] += pruned.correct();
                     }
